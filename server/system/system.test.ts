@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../core/config.ts';
+import type { AppContext } from '../core/context.ts';
+import { openTestDuck, pgTargets } from '../../test/db.ts';
+
+describe.each(pgTargets())('GET /api/system/status ($name)', (target) => {
+  let app: FastifyInstance;
+  let ctx: AppContext;
+  beforeAll(async () => {
+    const pg = await target.open();
+    const duck = await openTestDuck();
+    ctx = { config: loadConfig({}), pg, duck, close: async () => (await duck.close(), await pg.close()) };
+    app = await buildApp(ctx, { web: false });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.close();
+  });
+
+  it('lists live batches with their reconciliation', async () => {
+    await ctx.pg.withConnection(async (tx) => {
+      await tx.query(
+        `INSERT INTO load_batch (id, kind, source_key, source_name, source_hash, source_bytes, status, row_count) VALUES
+         (1, 'payments', 'k1', 'payments-2026.csv', 'h1', 10, 'published', 2), (2, 'payments', 'k2', 'old.csv', 'h2', 10, 'replaced', 1)`,
+      );
+      await tx.query(
+        `INSERT INTO batch_reconciliation VALUES (1, 'payment', '*', 2, NULL, 2, NULL, 2, NULL), (1, 'payment', 'amount', 2, 10.50, 2, 10.50, 2, 10.50)`,
+      );
+    });
+    const res = await app.inject({ method: 'GET', url: '/api/system/status' });
+    expect(res.statusCode).toBe(200);
+    const { batches, tables } = res.json();
+    expect(tables).toEqual([{ table: 'payment', batches: 1, rows: 2 }]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toMatchObject({ batch_id: 1, file: 'payments-2026.csv', status: 'published', rows: 2 });
+    expect(batches[0].reconciliation).toContainEqual(expect.objectContaining({ column: 'amount', source_sum: '10.50', duck_sum: '10.50' }));
+  });
+});
