@@ -1,0 +1,194 @@
+/**
+ * The security audit trail (GB/T 22239-2019 level 3 "security audit"): one append-only row per
+ * login, logout, denied request, export, data load and data change, each chained to the previous
+ * one by a SHA-256 hash so that an edit made behind the database's back (trigger disabled, file
+ * edited, restored backup) is detected by `verifyAuditTrail`.
+ *
+ * Other modules call `recordAudit(tx, event)` inside the transaction that does the work: the row
+ * commits or rolls back with it, so the trail never claims a change that did not happen. Events
+ * that must survive a failure (a refused login) are recorded in a transaction of their own.
+ */
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { PgTx, Postgres } from '../core/pg.ts';
+import { authDb } from './auth.db.ts';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** Who acted. `AuthUser` (request.user) fits as is. */
+export interface AuditActor {
+  id: string | null;
+  username: string | null;
+  role: string | null;
+  regionCode: string | null;
+}
+
+export interface AuditEvent {
+  /** Dotted verb: auth.login, auth.logout, access.denied, data.export, data.load, data.change, user.create … */
+  action: string;
+  outcome: AuditOutcome;
+  actor?: AuditActor | null;
+  /** For a failed login: the username as typed, when it names no account. */
+  username?: string;
+  objectType?: string;
+  objectId?: string;
+  /** Small JSON facts: the reason of a refusal, the changed fields (old → new), a row count. */
+  detail?: Record<string, unknown>;
+  ip?: string;
+  /** Defaults to now. */
+  at?: Date;
+}
+
+export interface AuditRow {
+  seq: string;
+  occurredAt: Date;
+  userId: string | null;
+  username: string | null;
+  role: string | null;
+  regionCode: string | null;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  outcome: AuditOutcome;
+  detail: unknown;
+  ip: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+// Any fixed 64-bit key, private to this table: the lock that serialises appends.
+const AUDIT_LOCK_KEY = 7_321_004_511_001n;
+
+/**
+ * Appends one event. Must run inside `pg.transaction`: the advisory lock that keeps seq gap-free
+ * and the chain linear is held until that transaction ends, so keep long transactions (a data
+ * load) recording their event near the end.
+ */
+export async function recordAudit(tx: PgTx, event: AuditEvent): Promise<AuditRow> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY.toString()]);
+  const db = authDb(tx);
+  const last = await db.selectFrom('auth.audit_trail').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row: Omit<AuditRow, 'hash'> = {
+    seq: String(last ? BigInt(last.seq) + 1n : 1n),
+    occurredAt: event.at ?? new Date(),
+    userId: event.actor?.id ?? null,
+    username: event.actor?.username ?? event.username ?? null,
+    role: event.actor?.role ?? null,
+    regionCode: event.actor?.regionCode ?? null,
+    action: event.action,
+    objectType: event.objectType ?? null,
+    objectId: event.objectId ?? null,
+    outcome: event.outcome,
+    // Round-trip through JSON so the hashed value is what JSONB will give back (no undefined,
+    // no Dates, no functions).
+    detail: JSON.parse(JSON.stringify(event.detail ?? {})) as unknown,
+    ip: event.ip ?? null,
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  const hash = auditHash(row);
+  await db
+    .insertInto('auth.audit_trail')
+    .values({
+      seq: row.seq,
+      occurred_at: row.occurredAt,
+      user_id: row.userId,
+      username: row.username,
+      role: row.role,
+      region_code: row.regionCode,
+      action: row.action,
+      object_type: row.objectType,
+      object_id: row.objectId,
+      outcome: row.outcome,
+      detail: sql`${JSON.stringify(row.detail)}::jsonb`,
+      ip: row.ip,
+      prev_hash: row.prevHash,
+      hash,
+    })
+    .execute();
+  return { ...row, hash };
+}
+
+/** sha256(prev_hash ‖ canonical row). The canonical row is a JSON array in a fixed field order. */
+export function auditHash(row: Omit<AuditRow, 'hash'>): string {
+  const canonical = JSON.stringify([
+    row.seq,
+    row.occurredAt.toISOString(),
+    row.userId,
+    row.username,
+    row.role,
+    row.regionCode,
+    row.action,
+    row.objectType,
+    row.objectId,
+    row.outcome,
+    canonicalJson(row.detail),
+    row.ip,
+  ]);
+  return crypto.createHash('sha256').update(row.prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/** JSON with object keys sorted at every level: JSONB does not keep key order. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  rows: number;
+  /** The first row that does not check out, and why. */
+  firstBroken?: { seq: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'seq_gap' };
+  /** Hash of the last row: write it down elsewhere to detect a truncated tail later. */
+  head: string;
+}
+
+/** Recomputes the whole chain in seq order, in pages, and names the first row that breaks it. */
+export async function verifyAuditTrail(pg: Postgres, pageSize = 5000): Promise<VerifyResult> {
+  return pg.transaction(async (tx) => {
+    // One snapshot for the whole walk, so appends during the check do not confuse it.
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const db = authDb(tx);
+    let prev = GENESIS_HASH;
+    let expectSeq = 1n;
+    let rows = 0;
+    let after = '0';
+    for (;;) {
+      const page = await db.selectFrom('auth.audit_trail').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+      if (page.length === 0) break;
+      for (const r of page) {
+        rows++;
+        const row: AuditRow = {
+          seq: r.seq,
+          occurredAt: r.occurred_at,
+          userId: r.user_id,
+          username: r.username,
+          role: r.role,
+          regionCode: r.region_code,
+          action: r.action,
+          objectType: r.object_type,
+          objectId: r.object_id,
+          outcome: r.outcome as AuditOutcome,
+          detail: r.detail,
+          ip: r.ip,
+          prevHash: r.prev_hash,
+          hash: r.hash,
+        };
+        if (BigInt(r.seq) !== expectSeq) return { ok: false, rows, head: prev, firstBroken: { seq: r.seq, reason: 'seq_gap' } };
+        if (r.prev_hash !== prev) return { ok: false, rows, head: prev, firstBroken: { seq: r.seq, reason: 'prev_hash_mismatch' } };
+        if (auditHash(row) !== r.hash) return { ok: false, rows, head: prev, firstBroken: { seq: r.seq, reason: 'hash_mismatch' } };
+        prev = r.hash;
+        expectSeq++;
+      }
+      after = page[page.length - 1]!.seq;
+    }
+    return { ok: true, rows, head: prev };
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * /api/auth: login, logout, the current user, own password and TOTP, and user administration.
+ *
+ * CSRF: synchronizer token. Each session has a token (HMAC of the session id, see
+ * `csrfTokenFor`) returned by login and /me; every non-GET request behind `requireAuth` must echo
+ * it in X-CSRF-Token. Login itself has no session yet: it accepts only a JSON body, which a
+ * cross-site form cannot send and a cross-site fetch cannot send without a CORS preflight this
+ * server never grants.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import rateLimit from '@fastify/rate-limit';
+import { HttpError } from '../core/errors.ts';
+import type { AuthUser } from './auth.types.ts';
+import { authService, forbidden } from './auth.service.ts';
+import { canSee } from './region-scope.ts';
+import { clientInfo, currentUser, requireAuth } from './require-auth.ts';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
+import {
+  CreateUserBody,
+  CreateUserResponse,
+  LoginBody,
+  LoginResponse,
+  MeResponse,
+  NoBody,
+  OkResponse,
+  PasswordBody,
+  PasswordResponse,
+  TotpConfirmBody,
+  TotpSetupResponse,
+  UserIdParams,
+  UserListResponse,
+} from './auth.schema.ts';
+
+function me(user: AuthUser) {
+  return {
+    user: {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      regionCode: user.regionCode,
+      regionScope: [...user.regionScope],
+      mustChangePassword: user.mustChangePassword,
+      totpEnabled: user.totpEnabled,
+    },
+    csrfToken: user.csrfToken,
+  };
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = authService(app.ctx);
+  const admin = requireAuth({ roles: ['admin'] });
+  const signedIn = requireAuth({ allowPendingPasswordChange: true });
+
+  // Per client address, on top of the per-account lockout: slows password spraying across
+  // many accounts, which the lockout alone does not see.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => new HttpError(429, 'rate_limited', 'Too many attempts; wait a minute. / 尝试过于频繁，请稍后再试。'),
+  });
+
+  // Credentials, tokens and user lists must not be kept by browsers or proxies (ASVS 8.2.1).
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
+
+  app.post(
+    '/auth/login',
+    {
+      config: { rateLimit: { max: service.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
+      schema: { body: LoginBody, response: { 200: LoginResponse } },
+    },
+    async (req, reply) => {
+      const r = await service.login({ ...req.body, ...clientInfo(req), previousSessionId: readSessionCookie(req) });
+      setSessionCookie(req, reply, r.sessionId);
+      return { ...me(r.user), expiresAt: r.expiresAt.toISOString() };
+    },
+  );
+
+  app.post('/auth/logout', { preHandler: signedIn, schema: { body: NoBody, response: { 200: OkResponse } } }, async (req, reply) => {
+    await service.logout(currentUser(req), clientInfo(req));
+    clearSessionCookie(req, reply);
+    return { ok: true as const };
+  });
+
+  app.get('/auth/me', { preHandler: signedIn, schema: { response: { 200: MeResponse } } }, async (req) => me(currentUser(req)));
+
+  app.post('/auth/password', { preHandler: signedIn, schema: { body: PasswordBody, response: { 200: OkResponse } } }, async (req) => {
+    await service.changePassword(currentUser(req), req.body.currentPassword, req.body.newPassword, clientInfo(req));
+    return { ok: true as const };
+  });
+
+  app.post('/auth/totp/setup', { preHandler: requireAuth(), schema: { body: NoBody, response: { 200: TotpSetupResponse } } }, async (req) =>
+    service.beginTotp(currentUser(req)),
+  );
+
+  app.post(
+    '/auth/totp/confirm',
+    { preHandler: requireAuth(), schema: { body: TotpConfirmBody, response: { 200: OkResponse } } },
+    async (req) => {
+      await service.confirmTotp(currentUser(req), req.body.code, clientInfo(req));
+      return { ok: true as const };
+    },
+  );
+
+  // ── Administration: an admin manages the accounts of the regions in their scope ──
+
+  async function targetInScope(user: AuthUser, id: string): Promise<void> {
+    const target = (await service.listUsers()).find((u) => u.id === id);
+    // The same answer for "absent" and "outside your regions", so ids of other regions leak nothing.
+    if (!target || !canSee(user, target.regionCode)) throw new HttpError(404, 'not_found', 'No such user. / 用户不存在。');
+  }
+
+  app.get('/auth/users', { preHandler: admin, schema: { response: { 200: UserListResponse } } }, async (req) => {
+    const user = currentUser(req);
+    return { users: (await service.listUsers()).filter((u) => canSee(user, u.regionCode)) };
+  });
+
+  app.post('/auth/users', { preHandler: admin, schema: { body: CreateUserBody, response: { 200: CreateUserResponse } } }, async (req) => {
+    const user = currentUser(req);
+    if (!canSee(user, req.body.regionCode)) throw forbidden('That region is outside yours. / 该地区不在您的管辖范围内。');
+    return service.createUser(user, req.body, clientInfo(req));
+  });
+
+  const adminAction = (path: string, run: (user: AuthUser, id: string, client: ReturnType<typeof clientInfo>) => Promise<void>): void => {
+    app.post(path, { preHandler: admin, schema: { params: UserIdParams, body: NoBody, response: { 200: OkResponse } } }, async (req) => {
+      const user = currentUser(req);
+      const { id } = req.params as { id: string };
+      await targetInScope(user, id);
+      await run(user, id, clientInfo(req));
+      return { ok: true as const };
+    });
+  };
+  adminAction('/auth/users/:id/disable', (u, id, c) => service.setDisabled(u, id, true, c));
+  adminAction('/auth/users/:id/enable', (u, id, c) => service.setDisabled(u, id, false, c));
+  adminAction('/auth/users/:id/unlock', (u, id, c) => service.unlock(u, id, c));
+
+  app.post(
+    '/auth/users/:id/reset-password',
+    { preHandler: admin, schema: { params: UserIdParams, body: NoBody, response: { 200: PasswordResponse } } },
+    async (req) => {
+      const user = currentUser(req);
+      await targetInScope(user, req.params.id);
+      return service.resetPassword(user, req.params.id, clientInfo(req));
+    },
+  );
+};

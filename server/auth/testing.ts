@@ -1,0 +1,104 @@
+/**
+ * Test helpers for the auth module: an application context on a real database (PGlite or a
+ * Postgres server), an auth service with a hand-moved clock, and a Fastify app with the auth
+ * routes plus two protected probe routes. Used by the *.test.ts files only.
+ */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { loadConfig, type AuthConfig } from '../core/config.ts';
+import type { AppContext } from '../core/context.ts';
+import type { Duck } from '../core/duck.ts';
+import { installErrorHandler } from '../core/errors.ts';
+import type { Postgres } from '../core/pg.ts';
+import { authRoutes } from './auth.routes.ts';
+import { AuthService, installAuthService } from './auth.service.ts';
+import { requireAuth } from './require-auth.ts';
+
+export const TEST_AUTH_CONFIG: AuthConfig = {
+  trustProxy: false,
+  sessionIdleMinutes: 30,
+  sessionAbsoluteHours: 12,
+  lockoutThreshold: 5,
+  lockoutMinutes: 15,
+  passwordMaxAgeDays: 0,
+  loginRateLimitPerMinute: 10_000,
+  secretKey: undefined,
+};
+
+export class TestClock {
+  constructor(public t = new Date('2026-03-01T08:00:00.000Z')) {}
+  now = (): Date => new Date(this.t.getTime());
+  advanceMinutes(m: number): void {
+    this.t = new Date(this.t.getTime() + m * 60_000);
+  }
+}
+
+export interface TestEnv {
+  ctx: AppContext;
+  pg: Postgres;
+  clock: TestClock;
+  service: AuthService;
+  app: FastifyInstance;
+}
+
+export async function openTestEnv(pg: Postgres, auth: Partial<AuthConfig> = {}): Promise<TestEnv> {
+  const config = {
+    ...loadConfig({}, { dataDir: path.join(os.tmpdir(), `caijian-auth-${process.pid}`) }),
+    auth: { ...TEST_AUTH_CONFIG, ...auth },
+  };
+  // The auth routes never touch DuckDB.
+  const duck = undefined as unknown as Duck;
+  const ctx: AppContext = { config, pg, duck, close: () => pg.close() };
+  const clock = new TestClock();
+  const service = new AuthService(pg, config.auth, crypto.randomBytes(32), clock.now);
+  installAuthService(ctx, service);
+
+  // The same validator options as buildApp (server/app.ts): unknown properties are refused, not stripped.
+  const app = Fastify({
+    trustProxy: config.auth.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('ctx', ctx);
+  installErrorHandler(app);
+  await app.register(authRoutes, { prefix: '/api' });
+  await app.register(
+    async (probe) => {
+      probe.get('/probe/admin', { preHandler: requireAuth({ roles: ['admin'] }) }, async (req) => ({ user: req.user?.username }));
+      probe.post('/probe/change', { preHandler: requireAuth() }, async (req) => ({ user: req.user?.username }));
+      probe.get('/probe/read', { preHandler: requireAuth() }, async (req) => ({ scope: req.user?.regionScope }));
+    },
+    { prefix: '/api' },
+  );
+  await app.ready();
+  return { ctx, pg, clock, service, app };
+}
+
+/** The session cookie ("name=value") a response set, if any. */
+export function sessionCookie(res: { headers: Record<string, unknown> }): string | undefined {
+  const raw = res.headers['set-cookie'];
+  const first = Array.isArray(raw) ? (raw[0] as string) : (raw as string | undefined);
+  return first?.split(';')[0];
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+export async function login(
+  app: FastifyInstance,
+  username: string,
+  password: string,
+  extra: Record<string, unknown> = {},
+): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password, ...extra } });
+  if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+  return { cookie: sessionCookie(res)!, csrf: (res.json() as { csrfToken: string }).csrfToken };
+}
+
+export function authHeaders(s: Session, csrf = true): Record<string, string> {
+  return csrf ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : { cookie: s.cookie };
+}
