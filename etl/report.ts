@@ -40,6 +40,8 @@ export interface Reject {
 export interface SubtotalFinding {
   file: string;
   sheet?: string;
+  /** For a department disclosure workbook: the table the subtotal row is in (read by rule R20). */
+  table?: { region_code: string; department_code: string; year: number; phase: 'approved' | 'final'; table_no: number };
   row: number;
   label: string;
   column: string;

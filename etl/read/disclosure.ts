@@ -102,12 +102,15 @@ export function parseDisclosureWorkbook(sheets: readonly XlsxSheet[], o: Disclos
     en: string,
     value?: string,
   ) => o.rejects.add(makeReject({ file: o.file, sheet, row, column }, code, zh, en, value));
+  // The department table being read: a subtotal finding names it, so that R20 can report it.
+  let table: SubtotalFinding['table'];
   const finding = (sheet: string, row: number, label: string, column: string, stated: bigint, computed: bigint) => {
     subtotalsChecked++;
     if (stated === computed) return;
     o.subtotals.push({
       file: o.file,
       sheet,
+      ...(table ? { table } : {}),
       row,
       label,
       column,
@@ -200,6 +203,7 @@ export function parseDisclosureWorkbook(sheets: readonly XlsxSheet[], o: Disclos
       });
     };
     const base = { region: dept.region, year: String(title.year), phase: title.phase, dept: dept.code, no: String(t.no) };
+    table = { region_code: dept.region, department_code: dept.code, year: title.year, phase: title.phase, table_no: t.no };
     const write = (lineCode: string, lineName: string, measure: string, fen: number, rowNo: number) => {
       if (o.stopStagingOnReject && o.rejects.total > 0) return;
       o.stage.write(

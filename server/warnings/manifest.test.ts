@@ -134,17 +134,10 @@ describe.skipIf(!ready)('rules against the demo manifest (1e4 payments)', () => 
       ].join('\n'),
     );
     for (const r of table) for (const m of r.misses.slice(0, 8)) console.log(`${r.rule}: ${m}`);
-    // The in-year rules default to the date the loaded payments run to; show it next to the
-    // manifest's as-of date, and the in-year values at the manifest's date.
-    const latest = await duck.all<{ d: string }>('SELECT CAST(MAX(paid_on) AS VARCHAR) AS d FROM payment');
-    console.log(`latest payment loaded ${latest[0]?.d}; manifest asOf ${manifest.asOf}`);
-    for (const id of ['R1', 'R16']) {
-      const at = await previewRule({ duck }, id, { as_of: manifest.asOf });
-      for (const a of manifest.anomalies.filter((x) => x.rule === id)) {
-        const w = at.find((x) => x.subject_id === a.subject.id && x.region_code === a.subject.regionCode);
-        console.log(`${id} at as_of ${manifest.asOf}: ${a.subject.id} manifest ${a.expected.value} → ours ${w?.value}`);
-      }
-    }
+    // The in-year rules are evaluated at the end of the latest month the ledger reaches, which
+    // must be the manifest's as-of date for the planted values to match.
+    const asOf = await duck.all<{ d: string }>('SELECT DISTINCT CAST(data_as_of AS VARCHAR) AS d FROM v_payment_latest');
+    expect(asOf).toEqual([{ d: manifest.asOf }]);
   }, 900_000);
   afterAll(async () => {
     await duck?.close();
@@ -152,19 +145,11 @@ describe.skipIf(!ready)('rules against the demo manifest (1e4 payments)', () => 
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  // Rules that fail on a fixture discrepancy, not a rule mistake (see the report): kept failing
-  // with the reason rather than bending the rule; `it.fails` turns red once the fixture is fixed.
-  const KNOWN: Record<string, string> = {
-    R1: 'the demo ledger at 1e4 payments runs to 2026-10-30 while the manifest computes at 2026-10-31 (one day = 0.27 pp)',
-    R16: 'same as R1: days overdue counted to 2026-10-31 by the manifest, to the last payment (2026-10-30) by default',
-    R20: 'a planted table-5 subtotal (款 row) error is not in disclosure_line: subtotal rows are not stored, only the ETL load report has it',
-  };
   const check = (id: string) => {
     const r = table.find((x) => x.rule === id);
     expect(r?.misses ?? ['not evaluated']).toEqual([]);
   };
   for (const { id } of RULES) {
-    if (KNOWN[id]) it.fails(`${id}: precision and recall 1.0 — failing with reason: ${KNOWN[id]}`, () => check(id));
-    else it(`${id}: precision and recall 1.0`, () => check(id));
+    it(`${id}: precision and recall 1.0`, () => check(id));
   }
 });

@@ -81,8 +81,8 @@ const asOf: RuleParam = {
   name: 'as_of',
   kind: 'date',
   default: null,
-  zh: '截至日期（空 = 该地区已加载的最新支付日期）',
-  en: 'As-of date (empty = the latest payment date loaded for the region)',
+  zh: '截至日期（空 = 已加载支付数据所到月份的月末）',
+  en: 'As-of date (empty = the end of the latest month of loaded payments)',
 };
 const pct = (name: string, value: string, zh: string, en: string): RuleParam => ({ name, kind: 'percent', default: value, zh, en });
 const int = (name: string, value: string, zh: string, en: string): RuleParam => ({ name, kind: 'integer', default: value, zh, en });
@@ -650,10 +650,10 @@ export const RULES: readonly RuleDef[] = [
     nameZh: '公开表勾稽关系不符',
     nameEn: 'Table identities broken',
     descriptionZh:
-      '部门公开表内部勾稽关系不成立：收支总表收入+上年结转≠支出+年末结转；支出总表合计≠基本支出+项目支出；“三公”经费合计≠各分项之和。',
+      '部门公开表内部勾稽关系不成立：收支总表收入+上年结转≠支出+年末结转；支出表合计≠基本支出+项目支出；基本支出表合计≠人员经费+公用经费；合计、小计及类、款行≠所属明细之和。表格对不上，说明公开的数据本身有误，无法据此审查。',
     descriptionEn:
-      "A department's published tables do not add up: table 1 income + carry-over in ≠ expenditure + carry-over out; table 3 total ≠ basic + project; 三公 total ≠ its parts.",
-    formula: '|left side − right side| > tolerance',
+      "A department's published tables do not add up: table 1 income + carry-over in ≠ expenditure + carry-over out; an expenditure row's total ≠ basic + project; table 6 total ≠ personnel + operating; a total, subtotal or 类/款 row ≠ the sum of its rows. Tables that do not add up cannot be relied on in a review.",
+    formula: 'max over the lines of a table of |left side − right side| > tolerance',
     unit: 'yuan',
     metricZh: '差额',
     metricEn: 'difference',

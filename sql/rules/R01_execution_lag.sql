@@ -3,7 +3,7 @@
 -- days elapsed ÷ days in year; lag = time progress − execution rate.
 -- Kept exact (no division in SQL): lag × days_in_year × allocation
 --   = days_elapsed × allocation − paid × days_in_year  (= num; den = days_in_year × allocation).
--- Parameters: $as_of (NULL = the date the loaded payments run to), $yellow_pp, $red_pp.
+-- Parameters: $as_of (NULL = the end of the latest month of loaded payments), $yellow_pp, $red_pp.
 WITH progress AS (
   SELECT region_code,
          COALESCE($as_of::DATE, data_as_of) AS as_of

@@ -1,7 +1,7 @@
 -- R2 项目执行率过低 Project execution rate low late in the year.
 -- A project whose execution rate (paid ÷ (approved + adjustments), DOMAIN.md) is below
 -- $max_rate_pct once at least $min_progress_pct of the year has elapsed ("late in the year").
--- Parameters: $as_of (NULL = the date the loaded payments run to), $min_progress_pct, $max_rate_pct.
+-- Parameters: $as_of (NULL = the end of the latest month of loaded payments), $min_progress_pct, $max_rate_pct.
 WITH progress AS (
   SELECT region_code, COALESCE($as_of::DATE, data_as_of) AS as_of FROM v_payment_latest
 ), progress_days AS (

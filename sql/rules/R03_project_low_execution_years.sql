@@ -1,7 +1,7 @@
 -- R3 项目连续低执行 Project execution below $max_rate_pct in each of the last $years years, the
 -- year of the "as of" date included (paid to that date). Execution rate = paid ÷ (approved +
 -- adjustments). The measured value is the highest of the rates; the evidence lists every year.
--- Parameters: $as_of (NULL = the date the loaded payments run to), $years, $max_rate_pct.
+-- Parameters: $as_of (NULL = the end of the latest month of loaded payments), $years, $max_rate_pct.
 WITH progress AS (
   SELECT region_code, COALESCE($as_of::DATE, data_as_of) AS as_of, year(COALESCE($as_of::DATE, data_as_of)) AS current_year FROM v_payment_latest
 ), allocation AS (

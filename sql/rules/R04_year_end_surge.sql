@@ -2,7 +2,7 @@
 -- the "as of" year): November + December payments above $novdec_pct of the year's allocation, or
 -- December alone above $dec_pct. Allocation = approved + adjustments (v_budget_allocation).
 -- The measured value is the Nov+Dec share when that part breaches, otherwise the December share.
--- Parameters: $as_of (NULL = the date the loaded payments run to), $novdec_pct, $dec_pct.
+-- Parameters: $as_of (NULL = the end of the latest month of loaded payments), $novdec_pct, $dec_pct.
 WITH progress AS (
   SELECT region_code, year(COALESCE($as_of::DATE, data_as_of)) AS current_year FROM v_payment_latest
 ), allocation AS (

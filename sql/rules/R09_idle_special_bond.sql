@@ -2,10 +2,10 @@
 -- $min_spent_pct of the bond in the first $months_half months after issue (orange), or nothing in
 -- the first $months_none months (red). Bonds younger than $months_half months on the "as of"
 -- date are not judged. Measured value: the share spent in the first $months_half months.
--- Parameters: $as_of (NULL = the date the loaded payments run to, else today), $min_spent_pct,
+-- Parameters: $as_of (NULL = the end of the latest month of loaded payments, else today), $min_spent_pct,
 -- $months_half, $months_none.
 WITH progress AS (
-  SELECT r.code AS region_code, COALESCE($as_of::DATE, (SELECT MAX(paid_on) FROM payment), current_date) AS as_of
+  SELECT r.code AS region_code, COALESCE($as_of::DATE, (SELECT last_day(MAX(paid_on)) FROM payment), current_date) AS as_of
   FROM region r
 ), spent AS (
   -- Money spent within the first $months_half and $months_none months after issue.

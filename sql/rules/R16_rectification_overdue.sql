@@ -1,9 +1,9 @@
 -- R16 整改逾期 Rectification overdue: an audit finding past its rectification deadline (整改期限)
 -- whose latest rectification update on or before that date is not "rectified", as of the "as of" date. Measured value:
 -- days past the deadline; red after $red_days.
--- Parameters: $as_of (NULL = the date the loaded payments run to, else today), $red_days.
+-- Parameters: $as_of (NULL = the end of the latest month of loaded payments, else today), $red_days.
 WITH progress AS (
-  SELECT r.code AS region_code, COALESCE($as_of::DATE, (SELECT MAX(paid_on) FROM payment), current_date) AS as_of
+  SELECT r.code AS region_code, COALESCE($as_of::DATE, (SELECT last_day(MAX(paid_on)) FROM payment), current_date) AS as_of
   FROM region r
 ), latest AS (
   -- The status as known on the as-of date: the latest update on or before it.

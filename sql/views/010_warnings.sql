@@ -57,11 +57,13 @@ FROM (
 ) AS lines
 GROUP BY region_code, year, department_code, project_code;
 
--- The latest payment loaded per region, and over all regions (data_as_of): the default "as of"
--- date of the in-year rules is data_as_of — the date the loaded ledger runs to. A district with
--- no payment on that last day is still "as of" that day.
+-- The latest payment loaded per region, and the default "as of" date of the in-year rules
+-- (data_as_of): the end of the latest month the loaded ledger reaches. Treasury ledgers are
+-- reported by month (月报), so a ledger whose last payment is Friday 30 October is the October
+-- report and time progress (序时进度) is counted to 31 October. A district with no payment in
+-- that month is still "as of" that day. Pass $as_of to evaluate at another date.
 CREATE OR REPLACE VIEW v_payment_latest AS
-SELECT region_code, MAX(paid_on) AS latest_paid_on, MAX(MAX(paid_on)) OVER () AS data_as_of
+SELECT region_code, MAX(paid_on) AS latest_paid_on, CAST(date_trunc('month', MAX(MAX(paid_on)) OVER ()) + INTERVAL '1 month' - INTERVAL '1 day' AS DATE) AS data_as_of
 FROM payment
 GROUP BY region_code;
 
