@@ -13,6 +13,8 @@ import { stderrProgress } from '../../etl/progress.ts';
 import { KINDS } from '../../etl/kinds.ts';
 import { DISCLOSURE_KIND } from '../../etl/tables.ts';
 import type { FileReport } from '../../etl/report.ts';
+import { runWarnings, type RunSummary } from '../warnings/warnings.service.ts';
+import { ensureDemoUsers, type DemoAccount } from '../auth/demo-users.ts';
 
 class UserError extends Error {
   override name = 'UserError';
@@ -44,6 +46,23 @@ function exitCodeOf(reports: readonly FileReport[]): number {
 
 const kindNames = [...KINDS.map((k) => k.kind), DISCLOSURE_KIND];
 
+/** The warning rules run after every load that changed data (issue: "runs after every load"). */
+async function warningsAfterLoad(ctx: AppContext, reports: readonly FileReport[]): Promise<RunSummary | undefined> {
+  if (!reports.some((r) => r.status === 'loaded')) return undefined;
+  return runWarnings(ctx, { trigger: 'load' });
+}
+
+function warningsLine(s: RunSummary): string {
+  return `预警规则已运行：${s.fired} 条预警（新增 ${s.created}，数据已消除 ${s.resolved}） / warning rules run: ${s.fired} warnings (${s.created} new, ${s.resolved} resolved by the data)\n`;
+}
+
+function printAccounts(accounts: readonly DemoAccount[]): void {
+  const out = process.stdout;
+  out.write('\n演示账号（每次运行 demo 重新生成密码） / demo accounts (passwords are regenerated at every run):\n');
+  out.write('  用户名 username      角色 role    地区 region   密码 password\n');
+  for (const a of accounts) out.write(`  ${a.username.padEnd(20)} ${a.role.padEnd(10)} ${a.regionCode}        ${a.password}\n`);
+}
+
 export function registerDataCommands(program: Command): void {
   program
     .command('load')
@@ -52,14 +71,22 @@ export function registerDataCommands(program: Command): void {
     .option('--kind <kind>', `kind of every file instead of detecting it from the header (${kindNames.join(', ')})`)
     .option('--accept-partial', 'load the valid rows of a file with rejected rows (the report lists the rows skipped)')
     .option('--json', 'print the load report as JSON')
-    .action(async (paths: string[], opts: { kind?: string; acceptPartial?: boolean; json?: boolean }) => {
+    .option('--no-warnings', 'do not run the warning rules after the load')
+    .action(async (paths: string[], opts: { kind?: string; acceptPartial?: boolean; json?: boolean; warnings: boolean }) => {
       if (opts.kind && !kindNames.includes(opts.kind)) throw new UserError(`unknown kind "${opts.kind}"; one of: ${kindNames.join(', ')}`);
       for (const p of paths) if (!fs.existsSync(p)) throw new UserError(`no such file or directory: ${p} / 文件或目录不存在：${p}`);
-      const reports = await withContext('caijian load', (ctx) =>
-        loadPaths(ctx, paths, { kind: opts.kind, acceptPartial: opts.acceptPartial === true, onProgress: stderrProgress() }),
-      );
+      const { reports, run } = await withContext('caijian load', async (ctx) => {
+        const reports = await loadPaths(ctx, paths, {
+          kind: opts.kind,
+          acceptPartial: opts.acceptPartial === true,
+          onProgress: stderrProgress(),
+        });
+        return { reports, run: opts.warnings ? await warningsAfterLoad(ctx, reports) : undefined };
+      });
       if (opts.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
       else reports.forEach(printReport);
+      // With --json, stdout holds only the report; the rules' summary goes to stderr.
+      if (run) (opts.json ? process.stderr : process.stdout).write(warningsLine(run));
       process.exitCode = exitCodeOf(reports);
     });
 
@@ -93,7 +120,9 @@ export function registerDataCommands(program: Command): void {
 
   program
     .command('demo')
-    .description('generate the demo city (deterministic) and load it; skipped when the same seed and size are loaded')
+    .description(
+      'generate the demo city (deterministic), load it, run the warning rules and print one account per role; generation and load are skipped when the same seed and size are loaded',
+    )
     .option('--payments <n>', 'number of payment rows', '10000')
     .option('--seed <s>', 'random seed', '1')
     .option('--out <dir>', 'where to write the source files (default: <dataDir>/demo-source)')
@@ -106,7 +135,7 @@ export function registerDataCommands(program: Command): void {
       const outDir = path.resolve(opts.out ?? path.join(config.dataDir, 'demo-source'));
       const marker = path.join(config.dataDir, 'demo.json');
       const want = { seed, payments, outDir };
-      const reports = await withContext('caijian demo', async (ctx) => {
+      const { reports, run, accounts } = await withContext('caijian demo', async (ctx) => {
         const prev = fs.existsSync(marker) ? (JSON.parse(fs.readFileSync(marker, 'utf8')) as typeof want) : undefined;
         await recover(ctx);
         const status = await etlStatus(ctx.pg);
@@ -114,7 +143,7 @@ export function registerDataCommands(program: Command): void {
           process.stdout.write(
             `演示城市已载入（seed ${seed}，${payments} 条支付），跳过 / demo city already loaded (seed ${seed}, ${payments} payments); skipped\n`,
           );
-          return [];
+          return { reports: [], run: undefined, accounts: await ensureDemoUsers(ctx) };
         }
         let generate: ((o: { outDir: string; seed?: number; payments?: number }) => Promise<unknown>) | undefined;
         try {
@@ -128,7 +157,7 @@ export function registerDataCommands(program: Command): void {
         await generate({ outDir, seed, payments });
         const r = await loadPaths(ctx, [outDir], { onProgress: stderrProgress() });
         if (r.every((x) => x.status !== 'rejected')) fs.writeFileSync(marker, JSON.stringify(want));
-        return r;
+        return { reports: r, run: await warningsAfterLoad(ctx, r), accounts: await ensureDemoUsers(ctx) };
       });
       if (reports.length) {
         const loaded = reports.filter((r) => r.status === 'loaded').length;
@@ -138,6 +167,8 @@ export function registerDataCommands(program: Command): void {
         );
         for (const r of reports.filter((x) => x.status === 'rejected' || x.subtotal_findings.length)) printReport(r);
       }
+      if (run) process.stdout.write(warningsLine(run));
+      printAccounts(accounts);
       process.exitCode = exitCodeOf(reports);
     });
 }
