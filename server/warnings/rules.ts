@@ -528,7 +528,7 @@ export const RULES: readonly RuleDef[] = [
     descriptionEn:
       'The same audited unit has the same kind of problem (same category, or similarly worded) in at least 2 of the last 3 audit years, or a finding closed as rectified appears again. The chain of findings across years is listed.',
     formula:
-      'same unit ∧ (same category ∨ similarity(jieba words) ≥ similarity) in ≥ min_years of the last window_years; or earlier one rectified',
+      'same unit ∧ (same category ∨ wording score ≥ similarity) in ≥ min_years of the last window_years; or earlier one rectified. Wording score = 0.75 × Dice(problem types) + 0.25 × Dice(words + character bigrams), halved when the two name different items (通讯补贴 vs 交通补贴); wording alone when either names no known problem type',
     unit: 'count',
     metricZh: '问题出现年数',
     metricEn: 'years the problem appears',
@@ -536,7 +536,13 @@ export const RULES: readonly RuleDef[] = [
     params: [
       int('window_years', '3', '观察年数', 'Audit years looked at'),
       int('min_years', '2', '出现年数不少于', 'Years with the problem, at least'),
-      { name: 'similarity', kind: 'ratio', default: '0.5', zh: '文本相似度阈值（0–1）', en: 'Wording similarity threshold (0–1)' },
+      {
+        name: 'similarity',
+        kind: 'ratio',
+        default: '0.55',
+        zh: '问题表述相似度阈值（0–1；问题类型相同且事项不冲突时≥0.75，无共同问题类型时≤0.25）',
+        en: 'Wording similarity threshold (0–1; the same problem types on the same items score ≥ 0.75, no shared problem type ≤ 0.25)',
+      },
     ],
     engine: 'recurring',
     sources: (w) => {
