@@ -106,7 +106,11 @@ async function evaluateRule(
   const q = buildRuleQuery(ruleSql(rule), values, scope);
   if (rule.engine === 'recurring') {
     const pairs = await ctx.duck.all<RecurringPair>(q.sql, q.params);
-    return recurringWarnings(pairs, { minYears: Number(values.min_years ?? 2), similarity: Number(values.similarity ?? 0.5) });
+    const d = defaults(rule);
+    return recurringWarnings(pairs, {
+      minYears: Number(values.min_years ?? d.min_years),
+      similarity: Number(values.similarity ?? d.similarity),
+    });
   }
   return ctx.duck.all<RuleRow>(q.sql, q.params);
 }
