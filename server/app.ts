@@ -17,6 +17,7 @@ import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { debtRoutes } from './debt/debt.routes.ts';
 import { warningsRoutes } from './warnings/warnings.routes.ts';
 import { registerApiDocs } from './warnings/api-docs.ts';
+import { installAccessControl, type RegisteredRoute } from './auth/access.ts';
 
 export const WEB_BUILD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/build');
 
@@ -29,6 +30,8 @@ export interface BuildOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Every /api route with the access it was given (server/auth/access.ts). */
+    apiRoutes: readonly RegisteredRoute[];
   }
 }
 
@@ -42,6 +45,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('ctx', ctx);
   installErrorHandler(app);
+  // Before any route: every /api route registered from here on needs a session (deny by default).
+  app.decorate('apiRoutes', installAccessControl(app));
   // OpenAPI at /api/docs: registered before the routes so that it sees every one of them.
   await registerApiDocs(app);
 

@@ -4,7 +4,7 @@
  */
 import { Table, Utf8, Int32, Float64, vectorFromArray, tableToIPC, type Vector } from 'apache-arrow';
 import type { Duck } from '../core/duck.ts';
-import { badRequest } from '../core/errors.ts';
+import { badRequest, HttpError } from '../core/errors.ts';
 import { ensureRollups } from './rollups.ts';
 import {
   buildAggregate,
@@ -23,6 +23,11 @@ import {
   type DimensionName,
 } from './analytics.queries.ts';
 import type { AggregateQuerystring, FactsQuerystring } from './analytics.schema.ts';
+import type { AuthUser } from '../auth/auth.types.ts';
+import { assertRegionVisible, visibleRegions } from '../auth/region-scope.ts';
+
+/** Who asks: their region scope, and their role for masking (deputies see no persons' names). */
+export type Viewer = Pick<AuthUser, 'regionScope' | 'role'>;
 
 type Cell = Record<string, string | number | null>;
 
@@ -35,16 +40,36 @@ function userError<T>(fn: () => T): T {
   }
 }
 
-export async function regionScope(duck: Duck, region: string, withChildren = true): Promise<string[]> {
+/**
+ * The regions a DuckDB query may read: the selected region (403 outside the viewer's scope) and,
+ * when asked, its sub-regions, intersected with the viewer's scope. Every DuckDB query of the
+ * analytics and debt routes takes its `regions` from here.
+ */
+export async function regionScope(
+  duck: Duck,
+  viewer: Pick<AuthUser, 'regionScope'>,
+  region: string,
+  withChildren = true,
+): Promise<string[]> {
+  assertRegionVisible(viewer, region);
   // Every page's first call: the rollups must be current before any aggregate reads them.
   await ensureRollups(duck);
   const q = buildRegionScope(region, withChildren);
   const rows = await duck.all<{ code: string }>(q.sql, q.params);
   // A region missing from the reference table still scopes to itself (its rows, if any).
-  return rows.length ? rows.map((r) => r.code) : [region];
+  return visibleRegions(viewer, rows.length ? rows.map((r) => r.code) : [region]);
 }
 
-export async function aggregate(duck: Duck, qs: AggregateQuerystring) {
+/** 张三 → 张*; a person's name among payees, as a deputy sees it. */
+export function maskPersonName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return '*';
+  return chars[0] + '*'.repeat(Math.min(chars.length - 1, 3));
+}
+
+const seesPersonNames = (viewer: Viewer) => viewer.role !== 'deputy';
+
+export async function aggregate(duck: Duck, viewer: Viewer, qs: AggregateQuerystring) {
   const cube: CubeName = qs.cube ?? 'budget';
   const page = qs.page ?? 1;
   const pagesize = qs.pagesize ?? 100;
@@ -55,7 +80,11 @@ export async function aggregate(duck: Duck, qs: AggregateQuerystring) {
     const order = parseOrder(qs.order, [...drilldown, ...measures]);
     return { measures, drilldown, cuts, order };
   });
-  const regions = await regionScope(duck, qs.region, qs.subregions ?? true);
+  if (!seesPersonNames(viewer) && cuts.some((c) => c.dim === 'payee')) {
+    // Filtering by a payee's name would tell a deputy whether a given person was paid.
+    throw new HttpError(403, 'forbidden', 'Your role may not filter by payee. / 您的角色不能按收款人筛选。');
+  }
+  const regions = await regionScope(duck, viewer, qs.region, qs.subregions ?? true);
   const yearCut = cuts.find((c) => c.dim === 'year');
   let asOf: string | null = null;
   let tp: number | null = null;
@@ -80,6 +109,7 @@ export async function aggregate(duck: Duck, qs: AggregateQuerystring) {
         })
     : [summary];
   const total = drilldown.length ? Number(cellCount ?? 0) : 1;
+  if (drilldown.includes('payee') && !seesPersonNames(viewer)) await maskPayeeCells(duck, regions, cells);
   return {
     cube,
     measures,
@@ -96,11 +126,26 @@ export async function aggregate(duck: Duck, qs: AggregateQuerystring) {
   };
 }
 
-export async function facts(duck: Duck, qs: FactsQuerystring) {
+/** Masks, in place, the payee cells whose payee is a person (payee_kind 'individual'). */
+async function maskPayeeCells(duck: Duck, regions: string[], cells: Cell[]): Promise<void> {
+  const names = [...new Set(cells.map((c) => c.payee).filter((p): p is string => typeof p === 'string'))];
+  if (names.length === 0) return;
+  const persons = await duck.all<{ payee: string }>(
+    `SELECT DISTINCT payee FROM payment WHERE payee_kind = 'individual' AND region_code IN (${regions.map(() => '?').join(', ')}) AND payee IN (${names.map(() => '?').join(', ')})`,
+    [...regions, ...names],
+  );
+  const mask = new Set(persons.map((p) => p.payee));
+  for (const c of cells) if (typeof c.payee === 'string' && mask.has(c.payee)) c.payee = maskPersonName(c.payee);
+}
+
+export async function facts(duck: Duck, viewer: Viewer, qs: FactsQuerystring) {
   const page = qs.page ?? 1;
   const pagesize = qs.pagesize ?? 50;
   const { cuts, order } = userError(() => ({ cuts: parseCut(qs.cut), order: parseOrder(qs.order, FACT_ORDER_KEYS) }));
-  const regions = await regionScope(duck, qs.region, qs.subregions ?? true);
+  if (!seesPersonNames(viewer) && (cuts.some((c) => c.dim === 'payee') || order.some((o) => o.key === 'payee'))) {
+    throw new HttpError(403, 'forbidden', 'Your role may not filter or sort by payee. / 您的角色不能按收款人筛选或排序。');
+  }
+  const regions = await regionScope(duck, viewer, qs.region, qs.subregions ?? true);
   const q = buildFacts({ regions, cuts, order, page, pagesize });
   const rows = await duck.all<Cell>(q.sql, q.params);
   const s = buildAggregate({
@@ -114,7 +159,10 @@ export async function facts(duck: Duck, qs: FactsQuerystring) {
     pagesize: 1,
   });
   const [sum] = await duck.all<{ executed: string; count: number }>(s.sql, s.params);
-  for (const r of rows) delete r._rows;
+  for (const r of rows) {
+    delete r._rows;
+    if (!seesPersonNames(viewer) && r.payee_kind === 'individual' && typeof r.payee === 'string') r.payee = maskPersonName(r.payee);
+  }
   return { page, pagesize, total_fact_count: sum?.count ?? 0, total_amount: sum?.executed ?? '0.00', facts: rows };
 }
 

@@ -4,21 +4,26 @@ import { tableFromIPC } from 'apache-arrow';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../core/config.ts';
 import type { AppContext } from '../core/context.ts';
-import { openPostgres } from '../core/pg.ts';
-import { openTestDuck } from '../../test/db.ts';
+import { openTestDuck, pgTargets } from '../../test/db.ts';
+import { seedPgRegions, signIn } from '../auth/testing.ts';
 import { seedAnalytics } from '../../test/analytics-seed.ts';
 import { invalidateRollups } from './rollups.ts';
 
 let app: FastifyInstance;
 let ctx: AppContext;
+/** A city analyst (临江市 990100 with its districts). */
+let headers: Record<string, string>;
 
 beforeAll(async () => {
   const duck = await openTestDuck();
   await seedAnalytics(duck);
-  // The analytics and debt routes read DuckDB only; Postgres is there because the app needs one.
-  const pg = await openPostgres({});
+  // The analytics and debt routes read DuckDB only; Postgres holds the accounts and the region
+  // hierarchy the session's scope comes from.
+  const pg = await pgTargets()[0]!.open();
+  await seedPgRegions(pg);
   ctx = { config: loadConfig({}), pg, duck, close: async () => (await duck.close(), await pg.close()) };
   app = await buildApp(ctx, { web: false });
+  headers = (await signIn(app, { role: 'analyst', regionCode: '990100' })).headers;
 });
 afterAll(async () => {
   await app.close();
@@ -26,7 +31,7 @@ afterAll(async () => {
 });
 
 const get = async (url: string) => {
-  const res = await app.inject({ method: 'GET', url });
+  const res = await app.inject({ method: 'GET', url, headers });
   return { status: res.statusCode, body: res.json() };
 };
 
@@ -105,7 +110,7 @@ describe('GET /api/analytics/aggregate', () => {
     const res = await app.inject({
       method: 'GET',
       url: '/api/analytics/aggregate?region=990100&cut=year:2026&drilldown=department&measures=executed,count,execution_rate',
-      headers: { accept: 'application/vnd.apache.arrow.stream' },
+      headers: { ...headers, accept: 'application/vnd.apache.arrow.stream' },
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/vnd.apache.arrow.stream');
@@ -194,5 +199,33 @@ describe('payment_rollup', () => {
     await ctx.duck.run(`DELETE FROM payment WHERE voucher_no = 'V9'`);
     invalidateRollups(ctx.duck);
     expect((await get(url)).body.summary).toEqual({ executed: '100.00', count: 1 });
+  });
+});
+
+describe('region scope and roles', () => {
+  it('keeps a district user to the district and masks persons among payees for a deputy', async () => {
+    const district = (await signIn(app, { role: 'analyst', regionCode: '990102' })).headers;
+    const deputy = (await signIn(app, { role: 'deputy', regionCode: '990102' })).headers;
+    const as = async (h: Record<string, string>, url: string) => {
+      const res = await app.inject({ method: 'GET', url, headers: h });
+      return { status: res.statusCode, body: res.json() };
+    };
+    // The city's figures are outside the district's scope: 403, not the city's totals.
+    expect((await as(district, '/api/analytics/aggregate?region=990100&cut=year:2026')).status).toBe(403);
+    expect((await as(district, '/api/debt/bonds?region=990100')).status).toBe(403);
+    const own = await as(district, '/api/analytics/aggregate?region=990102&cut=year:2026&cube=payments&measures=executed');
+    expect(own.body.summary).toEqual({ executed: '100.00' });
+    expect((await as(district, '/api/analytics/meta')).body.regions.map((r: { code: string }) => r.code)).toEqual(['990102']);
+    // Without a session: 401.
+    expect((await app.inject({ method: 'GET', url: '/api/analytics/meta' })).statusCode).toBe(401);
+
+    const f = await as(deputy, '/api/analytics/facts?region=990102&cut=year:2026');
+    expect(f.body.facts.map((x: { payee: string }) => x.payee)).toEqual(['张*']);
+    expect((await as(district, '/api/analytics/facts?region=990102&cut=year:2026')).body.facts[0].payee).toBe('张三');
+    const agg = await as(deputy, '/api/analytics/aggregate?region=990100&cut=year:2026&cube=payments&drilldown=payee');
+    expect(agg.status).toBe(403);
+    const byPayee = await as(deputy, '/api/analytics/aggregate?region=990102&cut=year:2026&cube=payments&drilldown=payee');
+    expect(byPayee.body.cells.map((c: { payee: string }) => c.payee)).toEqual(['张*']);
+    expect((await as(deputy, '/api/analytics/facts?region=990102&cut=payee:张三')).status).toBe(403);
   });
 });

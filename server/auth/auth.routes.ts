@@ -13,7 +13,7 @@ import { HttpError } from '../core/errors.ts';
 import type { AuthUser } from './auth.types.ts';
 import { authService, forbidden } from './auth.service.ts';
 import { canSee } from './region-scope.ts';
-import { clientInfo, currentUser, requireAuth } from './require-auth.ts';
+import { clientInfo, currentUser } from './require-auth.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
 import {
   CreateUserBody,
@@ -49,8 +49,8 @@ function me(user: AuthUser) {
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = authService(app.ctx);
-  const admin = requireAuth({ roles: ['admin'] });
-  const signedIn = requireAuth({ allowPendingPasswordChange: true });
+  // Who may call each route is in server/auth/access.ts (ROUTE_ACCESS), applied by the onRoute
+  // hook of installAccessControl: no route here names its own preHandler.
 
   // Per client address, on top of the per-account lockout: slows password spraying across
   // many accounts, which the lockout alone does not see.
@@ -77,31 +77,27 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post('/auth/logout', { preHandler: signedIn, schema: { body: NoBody, response: { 200: OkResponse } } }, async (req, reply) => {
+  app.post('/auth/logout', { schema: { body: NoBody, response: { 200: OkResponse } } }, async (req, reply) => {
     await service.logout(currentUser(req), clientInfo(req));
     clearSessionCookie(req, reply);
     return { ok: true as const };
   });
 
-  app.get('/auth/me', { preHandler: signedIn, schema: { response: { 200: MeResponse } } }, async (req) => me(currentUser(req)));
+  app.get('/auth/me', { schema: { response: { 200: MeResponse } } }, async (req) => me(currentUser(req)));
 
-  app.post('/auth/password', { preHandler: signedIn, schema: { body: PasswordBody, response: { 200: OkResponse } } }, async (req) => {
+  app.post('/auth/password', { schema: { body: PasswordBody, response: { 200: OkResponse } } }, async (req) => {
     await service.changePassword(currentUser(req), req.body.currentPassword, req.body.newPassword, clientInfo(req));
     return { ok: true as const };
   });
 
-  app.post('/auth/totp/setup', { preHandler: requireAuth(), schema: { body: NoBody, response: { 200: TotpSetupResponse } } }, async (req) =>
+  app.post('/auth/totp/setup', { schema: { body: NoBody, response: { 200: TotpSetupResponse } } }, async (req) =>
     service.beginTotp(currentUser(req)),
   );
 
-  app.post(
-    '/auth/totp/confirm',
-    { preHandler: requireAuth(), schema: { body: TotpConfirmBody, response: { 200: OkResponse } } },
-    async (req) => {
-      await service.confirmTotp(currentUser(req), req.body.code, clientInfo(req));
-      return { ok: true as const };
-    },
-  );
+  app.post('/auth/totp/confirm', { schema: { body: TotpConfirmBody, response: { 200: OkResponse } } }, async (req) => {
+    await service.confirmTotp(currentUser(req), req.body.code, clientInfo(req));
+    return { ok: true as const };
+  });
 
   // ── Administration: an admin manages the accounts of the regions in their scope ──
 
@@ -111,19 +107,19 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!target || !canSee(user, target.regionCode)) throw new HttpError(404, 'not_found', 'No such user. / 用户不存在。');
   }
 
-  app.get('/auth/users', { preHandler: admin, schema: { response: { 200: UserListResponse } } }, async (req) => {
+  app.get('/auth/users', { schema: { response: { 200: UserListResponse } } }, async (req) => {
     const user = currentUser(req);
     return { users: (await service.listUsers()).filter((u) => canSee(user, u.regionCode)) };
   });
 
-  app.post('/auth/users', { preHandler: admin, schema: { body: CreateUserBody, response: { 200: CreateUserResponse } } }, async (req) => {
+  app.post('/auth/users', { schema: { body: CreateUserBody, response: { 200: CreateUserResponse } } }, async (req) => {
     const user = currentUser(req);
     if (!canSee(user, req.body.regionCode)) throw forbidden('That region is outside yours. / 该地区不在您的管辖范围内。');
     return service.createUser(user, req.body, clientInfo(req));
   });
 
   const adminAction = (path: string, run: (user: AuthUser, id: string, client: ReturnType<typeof clientInfo>) => Promise<void>): void => {
-    app.post(path, { preHandler: admin, schema: { params: UserIdParams, body: NoBody, response: { 200: OkResponse } } }, async (req) => {
+    app.post(path, { schema: { params: UserIdParams, body: NoBody, response: { 200: OkResponse } } }, async (req) => {
       const user = currentUser(req);
       const { id } = req.params as { id: string };
       await targetInScope(user, id);
@@ -137,7 +133,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/users/:id/reset-password',
-    { preHandler: admin, schema: { params: UserIdParams, body: NoBody, response: { 200: PasswordResponse } } },
+    { schema: { params: UserIdParams, body: NoBody, response: { 200: PasswordResponse } } },
     async (req) => {
       const user = currentUser(req);
       await targetInScope(user, req.params.id);

@@ -14,8 +14,9 @@ import type { Duck } from '../core/duck.ts';
 import { installErrorHandler } from '../core/errors.ts';
 import type { Postgres } from '../core/pg.ts';
 import { authRoutes } from './auth.routes.ts';
-import { AuthService, installAuthService } from './auth.service.ts';
-import { requireAuth } from './require-auth.ts';
+import { AuthService, authService, installAuthService } from './auth.service.ts';
+import type { Role } from './auth.types.ts';
+import { installAccessControl } from './access.ts';
 
 export const TEST_AUTH_CONFIG: AuthConfig = {
   trustProxy: false,
@@ -63,12 +64,13 @@ export async function openTestEnv(pg: Postgres, auth: Partial<AuthConfig> = {}):
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('ctx', ctx);
   installErrorHandler(app);
+  installAccessControl(app);
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(
     async (probe) => {
-      probe.get('/probe/admin', { preHandler: requireAuth({ roles: ['admin'] }) }, async (req) => ({ user: req.user?.username }));
-      probe.post('/probe/change', { preHandler: requireAuth() }, async (req) => ({ user: req.user?.username }));
-      probe.get('/probe/read', { preHandler: requireAuth() }, async (req) => ({ scope: req.user?.regionScope }));
+      probe.get('/probe/admin', { config: { access: { roles: ['admin'] } } }, async (req) => ({ user: req.user?.username }));
+      probe.post('/probe/change', { config: { access: {} } }, async (req) => ({ user: req.user?.username }));
+      probe.get('/probe/read', { config: { access: {} } }, async (req) => ({ scope: req.user?.regionScope }));
     },
     { prefix: '/api' },
   );
@@ -101,4 +103,64 @@ export async function login(
 
 export function authHeaders(s: Session, csrf = true): Record<string, string> {
   return csrf ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : { cookie: s.cookie };
+}
+
+// ── Signing in to the whole application (buildApp) from other domains' tests ──
+
+/** Test region hierarchy: two cities of one province, two districts each. */
+export const TEST_REGIONS = [
+  { code: '990000', name: '示例省', parent: null, level: 'province' },
+  { code: '990100', name: '临江市', parent: '990000', level: 'city' },
+  { code: '990101', name: '江东区', parent: '990100', level: 'district' },
+  { code: '990102', name: '江北区', parent: '990100', level: 'district' },
+  { code: '880100', name: '远山市', parent: '990000', level: 'city' },
+  { code: '880101', name: '远山区', parent: '880100', level: 'district' },
+] as const;
+
+/**
+ * Puts regions into Postgres's `region` table, where the session's scope is computed (DuckDB
+ * has its own copy for the analytics). Codes already present are left alone.
+ */
+export async function seedPgRegions(
+  pg: Postgres,
+  regions: readonly { code: string; name: string; parent: string | null; level: string }[] = TEST_REGIONS,
+): Promise<void> {
+  await pg.transaction(async (tx) => {
+    const b = await tx.query<{ id: string }>(
+      `INSERT INTO load_batch (kind, source_key, source_name, source_hash, source_bytes, status, row_count)
+       VALUES ('regions', 'test-regions', 'regions.csv', 'x', 0, 'committed', $1) RETURNING id`,
+      [regions.length],
+    );
+    for (const r of regions) {
+      await tx.query(
+        `INSERT INTO region (code, name, parent_code, level, batch_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING`,
+        [r.code, r.name, r.parent, r.level, b.rows[0]!.id],
+      );
+    }
+  });
+}
+
+export const TEST_PASSWORD = 'Correct-Horse-Battery-9';
+
+/**
+ * Creates (once) a user of `role` in `regionCode` and signs in through the app's login route.
+ * The returned headers carry the session cookie and the CSRF token.
+ */
+export async function signIn(
+  app: FastifyInstance,
+  opts: { role: Role; regionCode: string; username?: string },
+): Promise<Session & { headers: Record<string, string>; username: string }> {
+  const username = opts.username ?? `t-${opts.role}-${opts.regionCode}`;
+  const service = authService(app.ctx);
+  if ((await service.findUserIdByUsername(username)) === undefined) {
+    await service.createUser(null, {
+      username,
+      role: opts.role,
+      regionCode: opts.regionCode,
+      password: TEST_PASSWORD,
+      mustChangePassword: false,
+    });
+  }
+  const s = await login(app, username, TEST_PASSWORD);
+  return { ...s, headers: authHeaders(s), username };
 }

@@ -45,6 +45,16 @@ export async function migratePostgres(pg: Postgres): Promise<string[]> {
       await tx.query(sql);
     });
   }
+  // A view normally reads its tables with its owner's rights, which would let a request (role
+  // caijian_app) past row-level security (004_rls.sql). security_invoker makes the policies of
+  // the caller apply; set after every CREATE OR REPLACE, which may reset it.
+  await pg.transaction(async (tx) => {
+    const views = await tx.query<{ v: string }>(
+      `SELECT format('%I.%I', n.nspname, c.relname) AS v FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'v' AND n.nspname IN ('public', 'auth')`,
+    );
+    for (const { v } of views.rows) await tx.query(`ALTER VIEW ${v} SET (security_invoker = true)`);
+  });
   return applied;
 }
 

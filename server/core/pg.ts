@@ -45,7 +45,19 @@ export interface Postgres {
   close(): Promise<void>;
   /** A description safe to print (no password). */
   describe(): string;
+  /**
+   * The same database seen through a session prelude: every connection it hands out (Kysely
+   * `db`, `transaction`, `withConnection`) is inside a transaction that first ran `prelude`
+   * (e.g. `SET LOCAL ROLE …` and `set_config(…, true)` for row-level security). Everything in the
+   * prelude is transaction-local, so nothing survives into the next user of the pooled connection.
+   * `db` runs each query (or Kysely connection checkout) in a transaction of its own; do not call
+   * Kysely's `db.transaction()` on it — use `transaction`.
+   */
+  scoped(prelude: SessionPrelude): Postgres;
 }
+
+/** Statements run at the start of every transaction of a scoped `Postgres`. */
+export type SessionPrelude = (query: PgTx['query']) => Promise<void>;
 
 export interface PgOptions {
   /** Postgres server URL; when absent, PGlite. */
@@ -79,7 +91,7 @@ function fromPool(
   // by the pool; without a listener the error would crash the process.
   pool.on('error', () => undefined);
 
-  async function onClient<T>(begin: boolean, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  async function onClient<T>(begin: boolean, fn: (tx: PgTx) => Promise<T>, prelude?: SessionPrelude): Promise<T> {
     const client = await pool.connect();
     // A Kysely bound to this one connection, so that typed queries join the transaction.
     const single = new Kysely<DB>({
@@ -119,6 +131,7 @@ function fromPool(
     let failed = false;
     try {
       if (begin) await client.query('BEGIN');
+      if (prelude) await prelude((text, values) => client.query(text, values as unknown[]));
       const result = await fn(tx);
       if (begin) await client.query('COMMIT');
       return result;
@@ -133,6 +146,53 @@ function fromPool(
     }
   }
 
+  function scoped(prelude: SessionPrelude): Postgres {
+    // Each Kysely checkout is one transaction: BEGIN + prelude on connect, COMMIT on release (a
+    // failed statement has already aborted it, and COMMIT then rolls back).
+    const scopedDb = new Kysely<DB>({
+      dialect: new PostgresDialect({
+        pool: {
+          connect: async () => {
+            const client = await pool.connect();
+            try {
+              await client.query('BEGIN');
+              await prelude((text, values) => client.query(text, values as unknown[]));
+            } catch (err) {
+              client.release(true);
+              throw err;
+            }
+            return new Proxy(client, {
+              get(target, prop) {
+                if (prop === 'release')
+                  return () => {
+                    target.query('COMMIT').then(
+                      () => target.release(),
+                      (err: Error) => target.release(err),
+                    );
+                  };
+                const v: unknown = Reflect.get(target, prop, target);
+                return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+              },
+            });
+          },
+          end: async () => {},
+        },
+      }),
+    });
+    return {
+      kind,
+      db: scopedDb,
+      // SET LOCAL needs a transaction, so a scoped connection always has one.
+      transaction: (fn) => onClient(true, fn, prelude),
+      withConnection: (fn) => onClient(true, fn, prelude),
+      close: () => scopedDb.destroy(),
+      describe: () => `${description} (scoped)`,
+      scoped: () => {
+        throw new Error('a scoped Postgres cannot be scoped again');
+      },
+    };
+  }
+
   return {
     kind,
     db,
@@ -145,6 +205,7 @@ function fromPool(
       await close();
     },
     describe: () => description,
+    scoped,
   };
 }
 

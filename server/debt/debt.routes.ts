@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { RegionCode } from '../analytics/analytics.schema.ts';
 import { regionScope } from '../analytics/analytics.service.ts';
+import { currentUser } from '../auth/require-auth.ts';
 import { buildBonds, buildDebtPositions, buildMaturityProfile, debtRatioBand } from './debt.queries.ts';
 
 const Row = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]));
@@ -18,7 +19,7 @@ export const debtRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const regions = await regionScope(app.ctx.duck, req.query.region);
+      const regions = await regionScope(app.ctx.duck, currentUser(req), req.query.region);
       const q = buildDebtPositions(req.query.year, regions);
       const rows = await app.ctx.duck.all<Record<string, string | number | null>>(q.sql, q.params);
       return { rows: rows.map((r) => ({ ...r, band: debtRatioBand(r.debt_ratio as number | null) })) };
@@ -37,10 +38,13 @@ export const debtRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const regions = await regionScope(app.ctx.duck, req.query.region);
+      const regions = await regionScope(app.ctx.duck, currentUser(req), req.query.region);
       let from = req.query.from;
       if (!from) {
-        const [r] = await app.ctx.duck.all<{ d: string | null }>(`SELECT CAST(max(last_paid_on) AS VARCHAR) AS d FROM payment_rollup`);
+        const [r] = await app.ctx.duck.all<{ d: string | null }>(
+          `SELECT CAST(max(last_paid_on) AS VARCHAR) AS d FROM payment_rollup WHERE region_code IN (${regions.map(() => '?').join(', ')})`,
+          regions,
+        );
         from = r?.d ?? '1990-01-01';
       }
       const q = buildMaturityProfile(regions, from);
@@ -64,7 +68,7 @@ export const debtRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const regions = await regionScope(app.ctx.duck, req.query.region);
+      const regions = await regionScope(app.ctx.duck, currentUser(req), req.query.region);
       const q = buildBonds(regions, req.query.page ?? 1, req.query.pagesize ?? 50);
       const rows = await app.ctx.duck.all<Record<string, string | number | null>>(q.sql, q.params);
       const total = Number(rows[0]?._rows ?? 0);

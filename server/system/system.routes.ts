@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { etlStatus } from '../../etl/status.ts';
+import { scopedPg } from '../auth/region-scope.ts';
 
 export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -61,6 +62,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => etlStatus(app.ctx.pg),
+    // Under the user's region scope (row-level security): a district sees its own batches and the region-less ones.
+    async (req) => etlStatus(scopedPg(req)),
   );
 };

@@ -4,6 +4,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../core/config.ts';
 import type { AppContext } from '../core/context.ts';
 import { openTestDuck, pgTargets } from '../../test/db.ts';
+import { signIn } from '../auth/testing.ts';
 
 describe.each(pgTargets())('GET /api/system/status ($name)', (target) => {
   let app: FastifyInstance;
@@ -29,7 +30,9 @@ describe.each(pgTargets())('GET /api/system/status ($name)', (target) => {
         `INSERT INTO batch_reconciliation VALUES (1, 'payment', '*', 2, NULL, 2, NULL, 2, NULL), (1, 'payment', 'amount', 2, 10.50, 2, 10.50, 2, 10.50)`,
       );
     });
-    const res = await app.inject({ method: 'GET', url: '/api/system/status' });
+    expect((await app.inject({ method: 'GET', url: '/api/system/status' })).statusCode).toBe(401);
+    const { headers } = await signIn(app, { role: 'admin', regionCode: '990100' });
+    const res = await app.inject({ method: 'GET', url: '/api/system/status', headers });
     expect(res.statusCode).toBe(200);
     const { batches, tables } = res.json();
     expect(tables).toEqual([{ table: 'payment', batches: 1, rows: 2 }]);

@@ -2,13 +2,17 @@
  * /api/warnings and /api/warning-rules: list and read warnings with their evidence, move them
  * through the tracking workflow, comment, edit rule parameters per region, trigger a run.
  *
- * Who acts: the signed-in user (`request.user`, set by requireAuth) when there is one, else the
- * `actor` of the body. Region: a filter on every query; a signed-in user is limited to the
- * regions of their scope.
+ * Who acts: the signed-in user (`request.user`; every route is behind the session check of
+ * server/auth/access.ts, which also decides the roles). Region: every query is limited to the
+ * user's scope — a region filter outside it is a 403, a warning outside it a 404 — and runs
+ * through `scopedPg`, so row-level security filters it again in Postgres.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { badRequest, HttpError, notFound } from '../core/errors.ts';
+import { badRequest, notFound } from '../core/errors.ts';
+import type { AppContext } from '../core/context.ts';
+import { currentUser } from '../auth/require-auth.ts';
+import { assertRegionVisible, canSee, regionScope, scopedPg } from '../auth/region-scope.ts';
 import * as repo from './warnings.repository.ts';
 import * as service from './warnings.service.ts';
 import {
@@ -34,20 +38,23 @@ import {
   WarningResponse,
 } from './warnings.schema.ts';
 
-function actorOf(req: FastifyRequest, body: { actor?: string }): string {
-  const user = req.user?.username ?? body.actor;
-  if (!user) throw badRequest('say who acts: sign in, or give "actor" in the body');
-  return user;
+/** The signed-in user acts; `actor` in a body is ignored (kept in the schema for old clients). */
+function actorOf(req: FastifyRequest): string {
+  return currentUser(req).username;
 }
 
-/** The regions a request may see: all, or the signed-in user's scope. */
-function scopeOf(req: FastifyRequest): string[] | undefined {
-  return req.user ? [...req.user.regionScope] : undefined;
+/** The regions a request may see: the signed-in user's scope. */
+function scopeOf(req: FastifyRequest): string[] {
+  return regionScope(currentUser(req));
 }
 
 function checkRegion(req: FastifyRequest, region: string | undefined): void {
-  const scope = scopeOf(req);
-  if (scope && region && !scope.includes(region)) throw new HttpError(403, 'forbidden', `region ${region} is outside your scope`);
+  if (region) assertRegionVisible(currentUser(req), region);
+}
+
+/** The application context as this request may use it: Postgres under the user's region scope. */
+function scopedCtx(req: FastifyRequest): AppContext {
+  return { ...req.server.ctx, pg: scopedPg(req) };
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : String(d));
@@ -63,12 +70,10 @@ function summary<T extends { first_seen_at: Date; last_seen_at: Date; resolved_a
 }
 
 export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const ctx = () => app.ctx;
-
   async function visibleWarning(req: FastifyRequest, id: string) {
-    const w = await repo.getWarning(ctx().pg.db, id);
-    const scope = scopeOf(req);
-    if (!w || (scope && !scope.includes(w.region_code))) throw notFound(`no warning ${id}`);
+    const w = await repo.getWarning(scopedCtx(req).pg.db, id);
+    // Absent and outside the scope answer alike, so ids of other regions reveal nothing.
+    if (!w || !canSee(currentUser(req), w.region_code)) throw notFound(`no warning ${id}`);
     return w;
   }
 
@@ -80,7 +85,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       checkRegion(req, q.region);
       const page = q.page ?? 1;
       const pageSize = q.pageSize ?? 50;
-      const r = await repo.listWarnings(ctx().pg.db, { ...q, regions: scopeOf(req), page, pageSize });
+      const r = await repo.listWarnings(scopedCtx(req).pg.db, { ...q, regions: scopeOf(req), page, pageSize });
       return { total: r.total, page, pageSize, items: r.items.map(summary) };
     },
   );
@@ -97,7 +102,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const w = await visibleWarning(req, req.params.id);
-      const events = (await repo.warningEvents(ctx().pg.db, w.id)).map((e) => ({ ...e, at: iso(e.at) as string }));
+      const events = (await repo.warningEvents(scopedCtx(req).pg.db, w.id)).map((e) => ({ ...e, at: iso(e.at) as string }));
       return {
         ...summary(w),
         history: events.filter((e) => e.kind !== 'comment'),
@@ -120,7 +125,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       await visibleWarning(req, req.params.id);
-      return service.evidence(ctx(), req.params.id, req.query.limit ?? 100);
+      return service.evidence(scopedCtx(req), req.params.id, req.query.limit ?? 100);
     },
   );
 
@@ -138,10 +143,10 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       await visibleWarning(req, req.params.id);
       const b = req.body;
-      const r = await service.changeStatus(ctx(), req.params.id, {
+      const r = await service.changeStatus(scopedCtx(req), req.params.id, {
         to: b.status,
         expectedVersion: b.expectedVersion,
-        actor: actorOf(req, b),
+        actor: actorOf(req),
         comment: b.comment,
       });
       return { id: req.params.id, ...r };
@@ -154,10 +159,10 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       await visibleWarning(req, req.params.id);
       const b = req.body;
-      const r = await service.assign(ctx(), req.params.id, {
+      const r = await service.assign(scopedCtx(req), req.params.id, {
         assignee: b.assignee,
         expectedVersion: b.expectedVersion,
-        actor: actorOf(req, b),
+        actor: actorOf(req),
       });
       return { id: req.params.id, ...r };
     },
@@ -168,7 +173,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['warnings'], summary: 'Comment on a warning', params: IdParams, body: CommentBody, response: { 200: OkResponse } } },
     async (req) => {
       await visibleWarning(req, req.params.id);
-      await service.addComment(ctx(), req.params.id, { actor: actorOf(req, req.body), text: req.body.text });
+      await service.addComment(scopedCtx(req), req.params.id, { actor: actorOf(req), text: req.body.text });
       return { ok: true };
     },
   );
@@ -178,8 +183,8 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['warnings'], summary: 'Run the rules now', body: RunBody, response: { 200: RunResponse } } },
     async (req) => {
       checkRegion(req, req.body.region);
-      if (scopeOf(req) && !req.body.region) throw badRequest('give the region to run for');
-      return service.runWarnings(ctx(), { trigger: 'api', ...req.body });
+      if (!req.body.region) throw badRequest('give the region to run for');
+      return service.runWarnings(scopedCtx(req), { trigger: 'api', ...req.body });
     },
   );
 
@@ -195,7 +200,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       checkRegion(req, req.query.region);
-      const rules = await service.listRules(ctx(), req.query.region);
+      const rules = await service.listRules(scopedCtx(req), req.query.region);
       return req.query.area ? rules.filter((r) => r.area === req.query.area) : rules;
     },
   );
@@ -212,12 +217,11 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      if (req.user && req.user.role !== 'admin') throw new HttpError(403, 'forbidden', 'only an administrator changes rule parameters');
       checkRegion(req, req.body.region);
-      const changed = await service.setRuleParams(ctx(), req.params.ruleId, {
+      const changed = await service.setRuleParams(scopedCtx(req), req.params.ruleId, {
         region: req.body.region,
         params: req.body.params,
-        actor: actorOf(req, req.body),
+        actor: actorOf(req),
       });
       return { changed };
     },
@@ -237,8 +241,8 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       checkRegion(req, req.query.region);
       const scope = scopeOf(req);
-      const rows = await repo.paramHistory(ctx().pg.db, req.params.ruleId, req.query.region);
-      return rows.filter((r) => !scope || scope.includes(r.region_code)).map((r) => ({ ...r, changed_at: iso(r.changed_at) as string }));
+      const rows = await repo.paramHistory(scopedCtx(req).pg.db, req.params.ruleId, req.query.region);
+      return rows.filter((r) => scope.includes(r.region_code)).map((r) => ({ ...r, changed_at: iso(r.changed_at) as string }));
     },
   );
 };

@@ -9,12 +9,18 @@ import { loadConfig } from '../core/config.ts';
 import type { AppContext } from '../core/context.ts';
 import { buildApp } from '../app.ts';
 import { CITY, DISTRICT, seedDuck, seedSmallCity } from './seed.ts';
+import { runWarnings } from './warnings.service.ts';
+import { seedPgRegions, signIn } from '../auth/testing.ts';
 
 const EXPECTED_FIRED = 28; // the sum of the rule tests' expectations in rules.test.ts
 
 describe.each(pgTargets())('warnings API on $name', (target) => {
   let ctx: AppContext;
   let app: FastifyInstance;
+  /** Signed-in users of the city (with its district): the analyst does the workflow, admins the rule parameters. */
+  let analyst: Record<string, string>;
+  let admin: Record<string, string>;
+  let admin2: Record<string, string>;
 
   beforeAll(async () => {
     const pg = await target.open();
@@ -30,19 +36,29 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
       },
     };
     app = await buildApp(ctx, { web: false });
+    await seedPgRegions(pg, [
+      { code: CITY, name: '临江市', parent: null, level: 'city' },
+      { code: DISTRICT, name: '临江市东城区', parent: CITY, level: 'district' },
+    ]);
+    analyst = (await signIn(app, { role: 'analyst', regionCode: CITY, username: 'analyst' })).headers;
+    admin = (await signIn(app, { role: 'admin', regionCode: CITY, username: 'admin' })).headers;
+    admin2 = (await signIn(app, { role: 'admin', regionCode: CITY, username: 'admin2' })).headers;
   });
+  const inject = (o: { method: 'GET' | 'POST' | 'PUT'; url: string; payload?: object }, headers = analyst) => app.inject({ ...o, headers });
   afterAll(async () => {
     await app?.close();
     await ctx?.close();
   });
 
-  const run = async (body: object = {}) => {
-    const r = await app.inject({ method: 'POST', url: '/api/warnings/run', payload: body });
+  // A run over every region is the engine's scheduled job (as the owner); the API runs one region of the user's scope.
+  const run = async (body: { region?: string } = {}) => {
+    if (!body.region) return runWarnings(ctx, { trigger: 'test' });
+    const r = await inject({ method: 'POST', url: '/api/warnings/run', payload: body });
     expect(r.statusCode, r.body).toBe(200);
     return r.json() as { fired: number; created: number; updated: number; unchanged: number; resolved: number; reopened: number };
   };
   const list = async (qs: string) => {
-    const r = await app.inject({ method: 'GET', url: `/api/warnings?${qs}` });
+    const r = await inject({ method: 'GET', url: `/api/warnings?${qs}` });
     expect(r.statusCode, r.body).toBe(200);
     return r.json() as {
       total: number;
@@ -50,7 +66,7 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     };
   };
   const one = async (id: string) =>
-    (await app.inject({ method: 'GET', url: `/api/warnings/${id}` })).json() as {
+    (await inject({ method: 'GET', url: `/api/warnings/${id}` })).json() as {
       version: number;
       status: string;
       history: { kind: string; actor: string; detail: unknown }[];
@@ -105,21 +121,21 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     ['unknown=1'],
     ['period=2025;DROP'],
   ])('rejects the bad filter %s with a 400 and a message', async (qs) => {
-    const r = await app.inject({ method: 'GET', url: `/api/warnings?${qs}` });
+    const r = await inject({ method: 'GET', url: `/api/warnings?${qs}` });
     expect(r.statusCode).toBe(400);
     expect(r.json().message).toBeTruthy();
   });
 
   it('gives 400 for a malformed id and 404 for an unknown one', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/warnings/abc' })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/api/warnings/999999' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/api/warnings/999999/evidence' })).statusCode).toBe(404);
+    expect((await inject({ method: 'GET', url: '/api/warnings/abc' })).statusCode).toBe(400);
+    expect((await inject({ method: 'GET', url: '/api/warnings/999999' })).statusCode).toBe(404);
+    expect((await inject({ method: 'GET', url: '/api/warnings/999999/evidence' })).statusCode).toBe(404);
   });
 
   it('moves a warning through the workflow and refuses invalid transitions', async () => {
     const [w] = (await list('rule=R10')).items;
     const id = w?.id as string;
-    const post = (payload: object) => app.inject({ method: 'POST', url: `/api/warnings/${id}/status`, payload });
+    const post = (payload: object) => inject({ method: 'POST', url: `/api/warnings/${id}/status`, payload });
     let v = (await one(id)).version;
     // Not allowed from "new": straight to closed.
     let r = await post({ status: 'closed_rectified', expectedVersion: v, actor: 'analyst' });
@@ -154,7 +170,7 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     // Ten clients send a change based on the same version: exactly one wins, nine get 409.
     const same = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        app.inject({
+        inject({
           method: 'POST',
           url: `/api/warnings/${id}/assignee`,
           payload: { assignee: `u${i}`, expectedVersion: v0, actor: `u${i}` },
@@ -167,7 +183,7 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     const client = async (i: number) => {
       for (;;) {
         const cur = await one(id);
-        const r = await app.inject({
+        const r = await inject({
           method: 'POST',
           url: `/api/warnings/${id}/assignee`,
           payload: { assignee: `c${i}`, expectedVersion: cur.version, actor: `c${i}` },
@@ -183,14 +199,15 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     // Comments are appended: twenty at once, twenty kept.
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        app.inject({ method: 'POST', url: `/api/warnings/${id}/comments`, payload: { text: `意见${i}`, actor: `d${i}` } }),
+        inject({ method: 'POST', url: `/api/warnings/${id}/comments`, payload: { text: `意见${i}`, actor: `d${i}` } }),
       ),
     );
     expect((await one(id)).comments).toHaveLength(20);
   });
 
   it('overrides a rule parameter for one region, records the change, and the next run uses it', async () => {
-    const put = (payload: object, rule = 'R12') => app.inject({ method: 'PUT', url: `/api/warning-rules/${rule}/params`, payload });
+    const put = (payload: object, rule = 'R12', as = admin) =>
+      inject({ method: 'PUT', url: `/api/warning-rules/${rule}/params`, payload }, as);
     expect((await put({ region: CITY, params: { nope: '1' }, actor: 'admin' })).statusCode).toBe(400);
     expect((await put({ region: CITY, params: { low_pct: 'abc' }, actor: 'admin' })).statusCode).toBe(400);
     expect((await put({ region: CITY, params: { low_pct: '1' } }, 'R99')).statusCode).toBe(400);
@@ -202,13 +219,13 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
       { name: 'low_pct', old: null, new: '25' },
       { name: 'medium_pct', old: null, new: '30' },
     ]);
-    const rules = (await app.inject({ method: 'GET', url: `/api/warning-rules?region=${CITY}` })).json() as {
+    const rules = (await inject({ method: 'GET', url: `/api/warning-rules?region=${CITY}` })).json() as {
       id: string;
       params: { name: string; value: string; overridden: boolean }[];
     }[];
     expect(rules.find((x) => x.id === 'R12')?.params.find((p) => p.name === 'low_pct')).toMatchObject({ value: '25', overridden: true });
     // Another region still runs on the defaults.
-    const district = (await app.inject({ method: 'GET', url: `/api/warning-rules?region=${DISTRICT}` })).json() as {
+    const district = (await inject({ method: 'GET', url: `/api/warning-rules?region=${DISTRICT}` })).json() as {
       id: string;
       params: { name: string; value: string }[];
     }[];
@@ -216,9 +233,9 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     expect((await run()).resolved).toBe(1);
     expect((await list('rule=R12')).items[0]?.status).toBe('resolved_by_data');
     // Back to the default (null): the warning returns.
-    await put({ region: CITY, params: { low_pct: null, medium_pct: null }, actor: 'admin2' });
+    await put({ region: CITY, params: { low_pct: null, medium_pct: null }, actor: 'admin2' }, 'R12', admin2);
     expect((await run()).reopened).toBe(1);
-    const hist = (await app.inject({ method: 'GET', url: `/api/warning-rules/R12/params/history?region=${CITY}` })).json() as {
+    const hist = (await inject({ method: 'GET', url: `/api/warning-rules/R12/params/history?region=${CITY}` })).json() as {
       name: string;
       old_value: string | null;
       new_value: string | null;
@@ -234,7 +251,7 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
 
   it('serves the evidence: numbers, source rows and their load batches', async () => {
     const [w] = (await list('rule=R10')).items;
-    const r = await app.inject({ method: 'GET', url: `/api/warnings/${w?.id}/evidence` });
+    const r = await inject({ method: 'GET', url: `/api/warnings/${w?.id}/evidence` });
     expect(r.statusCode, r.body).toBe(200);
     const e = r.json();
     expect(e.numbers).toMatchObject({ debt_balance: '150.00', fiscal_capacity: '100.00' });
@@ -243,7 +260,7 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     expect(e.sources[0].batches).toEqual([expect.objectContaining({ batch_id: '1', source_name: 'hand-made.csv', row_count: '2' })]);
     // Every rule's evidence query runs.
     for (const x of (await list('pageSize=500')).items) {
-      const ev = await app.inject({ method: 'GET', url: `/api/warnings/${x.id}/evidence?limit=5` });
+      const ev = await inject({ method: 'GET', url: `/api/warnings/${x.id}/evidence?limit=5` });
       expect(ev.statusCode, `${x.rule_id}: ${ev.body}`).toBe(200);
       expect(
         ev.json().sources.some((s: { rows: unknown[] }) => s.rows.length > 0),
@@ -253,9 +270,9 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
   });
 
   it('rejects a bad run request', async () => {
-    expect((await app.inject({ method: 'POST', url: '/api/warnings/run', payload: { asOf: '2025-13-45' } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'POST', url: '/api/warnings/run', payload: { rules: ['R0'] } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'POST', url: '/api/warnings/run', payload: { region: 'abcdef' } })).statusCode).toBe(400);
+    expect((await inject({ method: 'POST', url: '/api/warnings/run', payload: { asOf: '2025-13-45' } })).statusCode).toBe(400);
+    expect((await inject({ method: 'POST', url: '/api/warnings/run', payload: { rules: ['R0'] } })).statusCode).toBe(400);
+    expect((await inject({ method: 'POST', url: '/api/warnings/run', payload: { region: 'abcdef' } })).statusCode).toBe(400);
   });
 
   it('runs for one region only, leaving the others alone', async () => {
