@@ -18,6 +18,7 @@ import { debtRoutes } from './debt/debt.routes.ts';
 import { warningsRoutes } from './warnings/warnings.routes.ts';
 import { registerApiDocs } from './warnings/api-docs.ts';
 import { installAccessControl, type RegisteredRoute } from './auth/access.ts';
+import { installHardening } from './auth/hardening.ts';
 
 export const WEB_BUILD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/build');
 
@@ -47,6 +48,12 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   installErrorHandler(app);
   // Before any route: every /api route registered from here on needs a session (deny by default).
   app.decorate('apiRoutes', installAccessControl(app));
+  const serveWeb = opts.web !== false && fs.existsSync(path.join(WEB_BUILD_DIR, 'index.html'));
+  // Security headers (CSP hashed from the built index.html) and rate limits (login, expensive routes).
+  await installHardening(app, {
+    indexHtmlPath: serveWeb ? path.join(WEB_BUILD_DIR, 'index.html') : undefined,
+    loginPerMinute: ctx.config.auth.loginRateLimitPerMinute,
+  });
   // OpenAPI at /api/docs: registered before the routes so that it sees every one of them.
   await registerApiDocs(app);
 
@@ -56,7 +63,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(debtRoutes, { prefix: '/api' });
   await app.register(warningsRoutes, { prefix: '/api' });
 
-  if (opts.web !== false && fs.existsSync(path.join(WEB_BUILD_DIR, 'index.html'))) {
+  if (serveWeb) {
     await app.register(fastifyStatic, { root: WEB_BUILD_DIR, wildcard: false });
     // Client-side routes of the single-page dashboard all load index.html.
     app.get('/*', (req, reply) => {

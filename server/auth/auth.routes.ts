@@ -8,7 +8,6 @@
  * server never grants.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import rateLimit from '@fastify/rate-limit';
 import { HttpError } from '../core/errors.ts';
 import type { AuthUser } from './auth.types.ts';
 import { authService, forbidden } from './auth.service.ts';
@@ -52,12 +51,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Who may call each route is in server/auth/access.ts (ROUTE_ACCESS), applied by the onRoute
   // hook of installAccessControl: no route here names its own preHandler.
 
-  // Per client address, on top of the per-account lockout: slows password spraying across
-  // many accounts, which the lockout alone does not see.
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: () => new HttpError(429, 'rate_limited', 'Too many attempts; wait a minute. / 尝试过于频繁，请稍后再试。'),
-  });
+  // Logins are rate-limited per client address (server/auth/hardening.ts), on top of the
+  // per-account lockout: that slows password spraying across many accounts.
 
   // Credentials, tokens and user lists must not be kept by browsers or proxies (ASVS 8.2.1).
   app.addHook('onSend', async (_req, reply) => {
@@ -67,7 +62,6 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: service.config.loginRateLimitPerMinute, timeWindow: 60_000 } },
       schema: { body: LoginBody, response: { 200: LoginResponse } },
     },
     async (req, reply) => {

@@ -17,6 +17,7 @@ import { authRoutes } from './auth.routes.ts';
 import { AuthService, authService, installAuthService } from './auth.service.ts';
 import type { Role } from './auth.types.ts';
 import { installAccessControl } from './access.ts';
+import { installHardening } from './hardening.ts';
 
 export const TEST_AUTH_CONFIG: AuthConfig = {
   trustProxy: false,
@@ -65,6 +66,7 @@ export async function openTestEnv(pg: Postgres, auth: Partial<AuthConfig> = {}):
   app.decorate('ctx', ctx);
   installErrorHandler(app);
   installAccessControl(app);
+  await installHardening(app, { loginPerMinute: config.auth.loginRateLimitPerMinute });
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(
     async (probe) => {
