@@ -129,6 +129,13 @@ function noHeaderReject(o: ParseOptions, res: ParseResult, sheet?: string): void
   );
 }
 
+/** Fields of a header row up to its last non-empty one. */
+function headerWidth(cells: readonly string[]): number {
+  let n = cells.length;
+  while (n > 0 && (cells[n - 1] as string).trim() === '') n--;
+  return n;
+}
+
 async function parseCsv(o: ParseOptions, res: ParseResult): Promise<void> {
   const head: string[][] = [];
   let validator: FlatValidator | undefined;
@@ -156,6 +163,7 @@ async function parseCsv(o: ParseOptions, res: ParseResult): Promise<void> {
       counters,
       fromSpreadsheet: false,
       stopStagingOnReject: !o.acceptPartial,
+      headerWidth: headerWidth(head[match.headerRow] ?? []),
     });
   };
   await readCsv(

@@ -140,6 +140,29 @@ describe('flat CSV validation', () => {
     expect(lines).toHaveLength(1); // staging stops at the first reject: a rejected file loads nothing
   });
 
+  it('rejects a row shifted by an unquoted comma instead of loading a wrong amount; a trailing empty field is fine', async () => {
+    const file = path.join(tmp, 'shifted.csv');
+    const line = (r: string[]) => r.join(',');
+    const shifted = paymentRow(2);
+    shifted[10] = '1,000.00'; // written without quotes, as a hand-made CSV often is
+    fs.writeFileSync(
+      file,
+      [line(canonicalHeaders('payments')), line(paymentRow(1)), line(shifted), `${line(paymentRow(3))},`, ''].join('\n'),
+    );
+    const { res } = await parse(file, true);
+    expect(res.rejects.listed.map((r) => [r.row, r.code, r.message_en])).toEqual([
+      [
+        3,
+        'field_count',
+        'the row has 12 fields but the header has 11: probably an unquoted comma (an amount such as 1,000.00, or a comma in a name)',
+      ],
+    ]);
+    expect(res.rejects.listed[0]?.message_zh).toBe(
+      'shifted.csv 第 3 行：本行有 12 个字段，表头只有 11 个：可能有未加引号的逗号（如金额 1,000.00 或名称中的逗号）',
+    );
+    expect(res.stage?.rows).toBe(2);
+  });
+
   it('with acceptPartial stages the valid rows and derives year from paid_on', async () => {
     const file = path.join(tmp, 'partial.csv');
     const r2 = paymentRow(2);

@@ -24,7 +24,8 @@ export type RejectCode =
   | 'bad_encoding'
   | 'unknown_kind'
   | 'missing_column'
-  | 'bad_workbook';
+  | 'bad_workbook'
+  | 'field_count';
 
 export interface Reject {
   file: string;

@@ -217,6 +217,8 @@ export interface ValidatorOptions {
   fromSpreadsheet: boolean;
   /** Stop staging rows once a reject has been seen (a rejected file loads nothing anyway). */
   stopStagingOnReject: boolean;
+  /** CSV: the number of header fields. A row with more non-empty fields is misaligned. */
+  headerWidth?: number;
 }
 
 /**
@@ -289,6 +291,24 @@ export class FlatValidator {
     }
     if (blank) return;
     if (this.o.skip && this.o.skip.has(`${this.o.sheetIdx}:${rowNo}`)) return;
+    // An unquoted comma (1,000.00 or a payee name) shifts every later field: reject the row rather
+    // than load a wrong amount.
+    const width = this.o.headerWidth;
+    if (width !== undefined && cells.length > width) {
+      let extra = cells.length;
+      while (extra > width && (cells[extra - 1] as string).trim() === '') extra--;
+      if (extra > width) {
+        this.reject(
+          rowNo,
+          undefined,
+          'field_count',
+          `本行有 ${extra} 个字段，表头只有 ${width} 个：可能有未加引号的逗号（如金额 1,000.00 或名称中的逗号）`,
+          `the row has ${extra} fields but the header has ${width}: probably an unquoted comma (an amount such as 1,000.00, or a comma in a name)`,
+          cells.join(','),
+        );
+        return;
+      }
+    }
     // Subtotal / total / note rows: checked, not loaded.
     for (let i = 0; i < 3 && i < cells.length; i++) {
       const v = cells[i] as string;
