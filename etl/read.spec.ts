@@ -154,7 +154,7 @@ describe('flat CSV validation', () => {
       [
         3,
         'field_count',
-        'the row has 12 fields but the header has 11: probably an unquoted comma (an amount such as 1,000.00, or a comma in a name)',
+        'row 3: the row has 12 fields but the header has 11: probably an unquoted comma (an amount such as 1,000.00, or a comma in a name)',
       ],
     ]);
     expect(res.rejects.listed[0]?.message_zh).toBe(
