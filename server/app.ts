@@ -15,6 +15,10 @@ import { systemRoutes } from './system/system.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { debtRoutes } from './debt/debt.routes.ts';
+import { projectRoutes } from './project/project.routes.ts';
+import { assetsRoutes } from './assets/assets.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { economyRoutes } from './economy/economy.routes.ts';
 import { warningsRoutes } from './warnings/warnings.routes.ts';
 import { registerApiDocs } from './warnings/api-docs.ts';
 import { installAccessControl, type RegisteredRoute } from './auth/access.ts';
@@ -61,6 +65,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(analyticsRoutes, { prefix: '/api' });
   await app.register(debtRoutes, { prefix: '/api' });
+  await app.register(projectRoutes, { prefix: '/api' });
+  await app.register(assetsRoutes, { prefix: '/api' });
+  await app.register(auditRoutes, { prefix: '/api' });
+  await app.register(economyRoutes, { prefix: '/api' });
   await app.register(warningsRoutes, { prefix: '/api' });
 
   if (serveWeb) {
