@@ -21,6 +21,8 @@ import { generateApiData } from '../bench/api-data.ts';
 import { formatMoney } from '../web/src/lib/format/money.ts';
 import { zh, type MessageKey } from '../web/src/lib/i18n/zh.ts';
 import { DRILL_LEVELS } from '../web/src/lib/features/budget/drill.ts';
+import { ensureDemoUsers } from '../server/auth/demo-users.ts';
+import { login, syncRegionsToPg } from './e2e-login.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve('test-results/screenshots');
@@ -34,12 +36,15 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
   let browser: Browser;
   let page: Page;
   let base: string;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(WEB_BUILD_DIR, 'index.html'))) execSync('npm run build', { stdio: 'inherit' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caijian-e2e-'));
     ctx = await openContext(loadConfig({}, { dataDir: dir }), 'e2e');
     await generateApiData(ctx.duck, { payments: 10_000 });
+    await syncRegionsToPg(ctx);
+    await ensureDemoUsers(ctx);
     app = await buildApp(ctx);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
@@ -48,7 +53,16 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     page.on('pageerror', (e) => console.error('page error:', e.message));
+    // The pages must work under the server's Content Security Policy: every refusal is collected.
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     fs.mkdirSync(SHOTS, { recursive: true });
+    // Every /api route needs a session: without one the dashboard sends the browser to /login.
+    await page.goto(`${base}/budget`);
+    await page.waitForURL(/\/login\?next=%2Fbudget/);
+    await shot('login');
+    await login(page, base, 'analyst');
   }, 240_000);
 
   afterAll(async () => {
@@ -188,5 +202,18 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
   it('a bad query shows a friendly message', async () => {
     await page.goto(`${base}/budget?region=990100&year=2026&drill=${encodeURIComponent('function_1:bad code')}`);
     await expect.poll(() => text('[role=alert]'), { timeout: 15_000 }).toContain('查询条件有误');
+  });
+
+  it('shows who is signed in, runs under the CSP, and signs out to the login page', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('[data-testid=user-menu]');
+    expect(await text('[data-testid=user-menu]')).toContain('分析人员');
+    expect(cspViolations).toEqual([]);
+    await page.locator('[data-testid=logout]').click();
+    await page.waitForSelector('[data-testid=login-form]');
+    const after = await page.request.get(`${base}/api/analytics/meta`);
+    expect(after.status()).toBe(401);
+    // Back in for any test that follows.
+    await login(page, base, 'analyst');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Who may call which /api route: one table, applied in one place. `installAccessControl` adds an
  * `onRoute` hook, so every route registered after it — including routes other domains add later —
- * gets `requireAuth` in front of its own preHandlers. A route that is in neither this table nor
+ * gets `requireAuth` in front of its own hooks (onRequest, before the body is parsed). A route that is in neither this table nor
  * its own `config.access` still needs a session, and is refused to every role on a
  * state-changing method: new write routes are denied until someone decides who may call them.
  *
@@ -98,6 +98,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   access: Access;
+  /** The route's schemas (the authorization matrix test builds requests from them). */
+  schema: RouteOptions['schema'];
 }
 
 /**
@@ -111,11 +113,14 @@ export function installAccessControl(app: FastifyInstance): RegisteredRoute[] {
     if (route.url !== '/api' && !route.url.startsWith('/api/')) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const accesses = methods.map((m) => accessFor(m.toUpperCase(), route.url, route.config as { access?: Access } | undefined));
-    for (const [i, m] of methods.entries()) seen.push({ method: m.toUpperCase(), url: route.url, access: accesses[i]! });
+    for (const [i, m] of methods.entries())
+      seen.push({ method: m.toUpperCase(), url: route.url, access: accesses[i]!, schema: route.schema });
     const access = accesses[0]!;
     if (access === 'public') return;
-    const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
-    route.preHandler = [requireAuth(access), ...existing];
+    // onRequest, before the body is read or validated: an anonymous or unauthorised caller gets
+    // 401/403 without the server parsing what it sent.
+    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [requireAuth(access), ...existing];
   });
   return seen;
 }

@@ -29,6 +29,15 @@ const DEMO_ACCOUNTS: Omit<DemoAccount, 'password'>[] = [
 
 const DEMO_ACTOR: AuditActor = { id: null, username: 'demo', role: null, regionCode: null };
 
+// The accounts most recently issued in this process, so that an in-process browser test can sign
+// in through the login form (test/e2e-login.ts). They are the credentials `caijian demo` prints.
+const issued = new Map<string, DemoAccount>();
+
+/** The demo account of `username` issued by the last `ensureDemoUsers` in this process. */
+export function issuedDemoAccount(username: string): DemoAccount | undefined {
+  return issued.get(username);
+}
+
 export async function ensureDemoUsers(ctx: AppContext): Promise<DemoAccount[]> {
   const service = authService(ctx);
   const out: DemoAccount[] = [];
@@ -44,5 +53,6 @@ export async function ensureDemoUsers(ctx: AppContext): Promise<DemoAccount[]> {
       out.push({ ...a, password });
     }
   }
+  for (const a of out) issued.set(a.username, a);
   return out;
 }

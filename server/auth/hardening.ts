@@ -38,14 +38,38 @@ export interface HardeningOptions {
   loginPerMinute: number;
 }
 
+/**
+ * The hashes of the served index.html, re-read when the file changes: a rebuild of the dashboard
+ * while the server runs gives the bootstrap script a new hash, and a stale one would blank the page.
+ */
+function pageScriptHashes(file: string | undefined): () => string {
+  let seen = '';
+  let hashes = '';
+  return () => {
+    if (!file) return '';
+    try {
+      const st = fs.statSync(file);
+      const key = `${st.mtimeMs}:${st.size}`;
+      if (key !== seen) {
+        hashes = inlineScriptHashes(fs.readFileSync(file, 'utf8')).join(' ');
+        seen = key;
+      }
+    } catch {
+      hashes = '';
+      seen = '';
+    }
+    return hashes;
+  };
+}
+
 export async function installHardening(app: FastifyInstance, opts: HardeningOptions): Promise<void> {
-  const html = opts.indexHtmlPath && fs.existsSync(opts.indexHtmlPath) ? fs.readFileSync(opts.indexHtmlPath, 'utf8') : '';
+  const hashes = pageScriptHashes(opts.indexHtmlPath);
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...inlineScriptHashes(html)],
+        scriptSrc: ["'self'", hashes],
         // Style attributes in Svelte's templates and Swagger UI; CSS cannot run script, and the
         // data the pages show is text-bound, never injected as markup.
         styleSrc: ["'self'", "'unsafe-inline'"],

@@ -1,12 +1,12 @@
 /**
- * `requireAuth({ roles })`: the preHandler every protected route uses. It resolves the session
+ * `requireAuth({ roles })`: the hook every protected route runs (server/auth/access.ts adds it). It resolves the session
  * cookie into `request.user`, enforces CSRF on state-changing methods, a pending password change
  * and the role list, and writes each refusal of a signed-in user to the audit trail.
  *
  * Anonymous refusals (no cookie, an unknown id) are not audited: they name nobody, and recording
  * them would let anyone grow the audit table at will. They are in the request log.
  */
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AuthUser, Role } from './auth.types.ts';
 import { authService, csrfTokenMatches, forbidden, unauthenticated, type ClientInfo } from './auth.service.ts';
 import { clearSessionCookie, readSessionCookie } from './session-cookie.ts';
@@ -26,7 +26,7 @@ export function clientInfo(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : undefined };
 }
 
-export function requireAuth(opts: RequireAuthOptions = {}): preHandlerAsyncHookHandler {
+export function requireAuth(opts: RequireAuthOptions = {}): onRequestAsyncHookHandler {
   return async function requireAuthHook(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const service = authService(request.server.ctx);
     const client = clientInfo(request);

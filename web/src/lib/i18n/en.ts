@@ -1,8 +1,11 @@
 import type { MessageKey } from './zh';
+import { authEn } from './auth';
+
 /** English — must cover every key of the Chinese dictionary (the type checks it). */
 export const en: Record<MessageKey, string> = {
   'app.title': "People's Congress Finance Oversight",
   'app.short': 'Finance oversight',
+  ...authEn,
   'nav.overview': 'Overview',
   'nav.budget': 'Budget explorer',
   'nav.debt': 'Government debt',
