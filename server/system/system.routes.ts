@@ -5,12 +5,18 @@ import { etlStatus } from '../../etl/status.ts';
 import { scopedPg } from '../auth/region-scope.ts';
 
 export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Anonymous (load balancers, watchers): the kinds of database only. Their descriptions name the
+  // data directory or the Postgres host and user, which a caller without a session need not know.
   app.get(
     '/health',
     {
       schema: {
         response: {
-          200: Type.Object({ ok: Type.Boolean(), postgres: Type.String(), duckdb: Type.String() }),
+          200: Type.Object({
+            ok: Type.Boolean(),
+            postgres: Type.Union([Type.Literal('pglite'), Type.Literal('server')]),
+            duckdb: Type.Union([Type.Literal('memory'), Type.Literal('file')]),
+          }),
         },
       },
     },
@@ -18,7 +24,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { pg, duck } = app.ctx;
       await pg.withConnection((tx) => tx.query('SELECT 1'));
       await duck.all('SELECT 1');
-      return { ok: true, postgres: pg.describe(), duckdb: duck.path };
+      return { ok: true, postgres: pg.kind, duckdb: duck.path === ':memory:' ? ('memory' as const) : ('file' as const) };
     },
   );
 

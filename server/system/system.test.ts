@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../core/config.ts';
 import type { AppContext } from '../core/context.ts';
+import { openDuck } from '../core/duck.ts';
 import { openTestDuck, pgTargets } from '../../test/db.ts';
 import { signIn } from '../auth/testing.ts';
 
@@ -39,5 +43,26 @@ describe.each(pgTargets())('GET /api/system/status ($name)', (target) => {
     expect(batches).toHaveLength(1);
     expect(batches[0]).toMatchObject({ batch_id: 1, file: 'payments-2026.csv', status: 'published', rows: 2 });
     expect(batches[0].reconciliation).toContainEqual(expect.objectContaining({ column: 'amount', source_sum: '10.50', duck_sum: '10.50' }));
+  });
+});
+
+describe('GET /api/health', () => {
+  it('names the kinds of database, not the data directory or the Postgres host (it is anonymous)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caijian-health-'));
+    const [target] = pgTargets();
+    const pg = await target!.open();
+    const duck = await openDuck(path.join(dir, 'caijian.duckdb'));
+    const app = await buildApp({ config: loadConfig({}), pg, duck, close: async () => {} }, { web: false });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/health' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ ok: true, postgres: 'pglite', duckdb: 'file' });
+      expect(res.body).not.toContain(dir);
+    } finally {
+      await app.close();
+      await duck.close();
+      await pg.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
