@@ -21,7 +21,10 @@ const runs = Number(process.env.BENCH_RUNS ?? 30);
 const dataDir = path.resolve(`bench/out/api-${payments}`);
 
 const Y = 'year:2026';
-/** What the pages ask for (web/src/routes): overview, explorer levels, payments, debt, meta. */
+/**
+ * What the pages ask for (web/src/routes): overview, explorer levels, payments, project, debt, meta.
+ * The assets, audit and economy pages read small tables that do not grow with the payments.
+ */
 const QUERIES: [string, string][] = [
   ['meta (top bar)', '/api/analytics/meta'],
   [
@@ -62,6 +65,13 @@ const QUERIES: [string, string][] = [
     'explorer: payees whole city (all rows)',
     `/api/analytics/aggregate?region=990100&cut=${Y}&drilldown=payee&measures=executed,count&order=executed:desc&pagesize=50`,
   ],
+  [
+    'project: picker (all projects of the year)',
+    `/api/analytics/aggregate?region=990100&cut=${Y}&drilldown=project&measures=adjusted&order=adjusted:desc&pagesize=1000`,
+  ],
+  ['project: life thread', '/api/project/profile?region=990100&code=P10400101'],
+  ['project: monthly payments', '/api/project/monthly?region=990100&code=P10400101&year=2026'],
+  ['project: payments page', `/api/analytics/facts?region=990100&cut=project:P10400101|${Y}&order=paid_on:desc&page=1&pagesize=50`],
   ['debt: positions', '/api/debt/positions?region=990100&year=2026'],
   ['debt: maturity', '/api/debt/maturity?region=990100'],
   ['debt: bonds', '/api/debt/bonds?region=990100&pagesize=100'],
