@@ -108,6 +108,19 @@ const SPECS: Record<string, Spec> = {
     kind: 'id',
     build: (f) => ({ method: 'POST', url: `/api/auth/users/${f.userId}/reset-password`, payload: {} }),
   },
+  'GET /api/auth/audit-trail': {
+    kind: 'filter',
+    build: (f) => ({ method: 'GET', url: `/api/auth/audit-trail?region=${f.region}&limit=5` }),
+  },
+  'GET /api/auth/audit-trail/verify': { kind: 'none', build: () => ({ method: 'GET', url: '/api/auth/audit-trail/verify' }) },
+  'POST /api/auth/audit-trail/exports': {
+    kind: 'filter',
+    build: (f) => ({
+      method: 'POST',
+      url: '/api/auth/audit-trail/exports',
+      payload: { page: '/debt', table: 'debt-positions', format: 'csv', rows: 3, filters: { region: f.region, year: '2026' } },
+    }),
+  },
   'GET /api/analytics/aggregate': {
     kind: 'filter',
     build: (f) => ({ method: 'GET', url: `/api/analytics/aggregate?region=${f.region}&cut=year:2026&drilldown=department` }),

@@ -59,6 +59,11 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/auth/users/:id/enable': { roles: ['admin'] },
   'POST /api/auth/users/:id/unlock': { roles: ['admin'] },
   'POST /api/auth/users/:id/reset-password': { roles: ['admin'] },
+  // The security audit trail: admins search it (rows of their scope) and check its chain; every
+  // signed-in user's browser records its exports in it.
+  'GET /api/auth/audit-trail': { roles: ['admin'] },
+  'GET /api/auth/audit-trail/verify': { roles: ['admin'] },
+  'POST /api/auth/audit-trail/exports': READ,
 
   'GET /api/analytics/aggregate': READ,
   'GET /api/analytics/facts': READ,

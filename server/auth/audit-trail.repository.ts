@@ -9,9 +9,9 @@
  * that must survive a failure (a refused login) are recorded in a transaction of their own.
  */
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { PgTx, Postgres } from '../core/pg.ts';
-import { authDb } from './auth.db.ts';
+import { authDb, type AuditTrailTable } from './auth.db.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
@@ -150,6 +150,26 @@ export interface VerifyResult {
   head: string;
 }
 
+/** A stored row as `auditHash` and the routes see it. */
+function fromDb(r: Selectable<AuditTrailTable>): AuditRow {
+  return {
+    seq: r.seq,
+    occurredAt: r.occurred_at,
+    userId: r.user_id,
+    username: r.username,
+    role: r.role,
+    regionCode: r.region_code,
+    action: r.action,
+    objectType: r.object_type,
+    objectId: r.object_id,
+    outcome: r.outcome as AuditOutcome,
+    detail: r.detail,
+    ip: r.ip,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
 /** Recomputes the whole chain in seq order, in pages, and names the first row that breaks it. */
 export async function verifyAuditTrail(pg: Postgres, pageSize = 5000): Promise<VerifyResult> {
   return pg.transaction(async (tx) => {
@@ -165,22 +185,7 @@ export async function verifyAuditTrail(pg: Postgres, pageSize = 5000): Promise<V
       if (page.length === 0) break;
       for (const r of page) {
         rows++;
-        const row: AuditRow = {
-          seq: r.seq,
-          occurredAt: r.occurred_at,
-          userId: r.user_id,
-          username: r.username,
-          role: r.role,
-          regionCode: r.region_code,
-          action: r.action,
-          objectType: r.object_type,
-          objectId: r.object_id,
-          outcome: r.outcome as AuditOutcome,
-          detail: r.detail,
-          ip: r.ip,
-          prevHash: r.prev_hash,
-          hash: r.hash,
-        };
+        const row = fromDb(r);
         if (BigInt(r.seq) !== expectSeq) return { ok: false, rows, head: prev, firstBroken: { seq: r.seq, reason: 'seq_gap' } };
         if (r.prev_hash !== prev) return { ok: false, rows, head: prev, firstBroken: { seq: r.seq, reason: 'prev_hash_mismatch' } };
         if (auditHash(row) !== r.hash) return { ok: false, rows, head: prev, firstBroken: { seq: r.seq, reason: 'hash_mismatch' } };
@@ -191,4 +196,93 @@ export async function verifyAuditTrail(pg: Postgres, pageSize = 5000): Promise<V
     }
     return { ok: true, rows, head: prev };
   });
+}
+
+// ── Search (the admins' audit page) ──────────────────────────────────────
+
+export interface AuditSearch {
+  /** Region codes whose rows may be returned (the admin's scope, or the filtered part of it). */
+  regions: readonly string[];
+  /** Also return rows without a region (see `coversDeployment`). */
+  includeUnregioned: boolean;
+  from?: Date;
+  to?: Date;
+  /** Exact, case-insensitive. */
+  username?: string;
+  /** `auth` matches auth.login, auth.logout …; `auth.login` matches itself. */
+  action?: string;
+  outcome?: AuditOutcome;
+  objectType?: string;
+  objectId?: string;
+  /** Case-insensitive substring of username, action, object, address or detail. */
+  text?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface AuditPage {
+  total: number;
+  rows: Omit<AuditRow, 'prevHash'>[];
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One page of the trail, newest first (by seq: the order rows were chained in), and the count of all matches. */
+export async function searchAuditTrail(tx: PgTx, q: AuditSearch): Promise<AuditPage> {
+  const db = authDb(tx);
+  let base = db.selectFrom('auth.audit_trail').where((eb) => {
+    const visible = [eb('region_code', '=', sql<string>`ANY(${[...q.regions]}::bpchar[])`)];
+    if (q.includeUnregioned) visible.push(eb('region_code', 'is', null));
+    return eb.or(visible);
+  });
+  if (q.from) base = base.where('occurred_at', '>=', q.from);
+  if (q.to) base = base.where('occurred_at', '<', q.to);
+  if (q.username) base = base.where(sql`lower(username)`, '=', q.username.toLowerCase());
+  if (q.action) {
+    const a = q.action;
+    base = base.where((eb) => eb.or([eb('action', '=', a), eb('action', 'like', `${likeEscape(a.replace(/\.$/, ''))}.%`)]));
+  }
+  if (q.outcome) base = base.where('outcome', '=', q.outcome);
+  if (q.objectType) base = base.where('object_type', '=', q.objectType);
+  if (q.objectId) base = base.where('object_id', '=', q.objectId);
+  if (q.text) {
+    const pattern = `%${likeEscape(q.text)}%`;
+    base = base.where((eb) =>
+      eb.or(
+        [sql`username`, sql`action`, sql`object_type`, sql`object_id`, sql`ip`, sql`detail::text`].map((col) => eb(col, 'ilike', pattern)),
+      ),
+    );
+  }
+  // One after the other: both run on the transaction's single connection.
+  const count = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const rows = await base.selectAll().orderBy('seq', 'desc').limit(q.limit).offset(q.offset).execute();
+  return {
+    total: Number(count.n),
+    rows: rows.map((r) => {
+      const { prevHash: _prev, ...row } = fromDb(r);
+      return row;
+    }),
+  };
+}
+
+/**
+ * Whether a user of `regionCode` whose scope is `scope` oversees the whole deployment: every
+ * region in `region` is in the scope or above the user's own region. Such an admin (a city's,
+ * when the deployment is one city; the province's, when it holds several) is shown the rows that
+ * carry no region — sign-in attempts under names that match no account, and commands run on the
+ * server (`caijian user …`, the demo). A district admin, or one city's admin in a deployment of
+ * several, is not: those rows may name another region's people.
+ */
+export async function coversDeployment(tx: PgTx, regionCode: string, scope: readonly string[]): Promise<boolean> {
+  const r = await tx.query<{ outside: string }>(
+    `WITH RECURSIVE up (code, depth) AS (
+       SELECT parent_code, 0 FROM region WHERE code = $1
+       UNION
+       SELECT r.parent_code, u.depth + 1 FROM region r JOIN up u ON r.code = u.code WHERE u.depth < 8
+     )
+     SELECT count(*) AS outside FROM region
+      WHERE NOT (code = ANY($2::bpchar[])) AND code NOT IN (SELECT code FROM up WHERE code IS NOT NULL)`,
+    [regionCode, [...scope]],
+  );
+  return Number(r.rows[0]!.outside) === 0;
 }

@@ -14,6 +14,7 @@ import { authService, forbidden } from './auth.service.ts';
 import { canSee } from './region-scope.ts';
 import { clientInfo, currentUser } from './require-auth.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
+import { auditTrailRoutes } from './audit-trail.routes.ts';
 import {
   CreateUserBody,
   CreateUserResponse,
@@ -76,6 +77,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     clearSessionCookie(req, reply);
     return { ok: true as const };
   });
+
+  // Search, chain check and export records: audit-trail.routes.ts (inherits the no-store hook above).
+  await app.register(auditTrailRoutes);
 
   app.get('/auth/me', { schema: { response: { 200: MeResponse } } }, async (req) => me(currentUser(req)));
 

@@ -10,7 +10,7 @@ import { HttpError, badRequest, conflict, notFound } from '../core/errors.ts';
 import type { PgTx, Postgres } from '../core/pg.ts';
 import { authDb, type AuthDb, type AuthTables } from './auth.db.ts';
 import { isRole, type AuthUser, type Role } from './auth.types.ts';
-import { recordAudit, type AuditActor, type AuditEvent } from './audit-trail.repository.ts';
+import { recordAudit, type AuditActor, type AuditEvent, type AuditRow } from './audit-trail.repository.ts';
 import {
   POLICY_MESSAGES,
   checkPasswordPolicy,
@@ -79,6 +79,15 @@ export interface UserSummary {
   lastLoginAt: string | null;
 }
 
+/** A table export the browser reports before making the file. */
+export interface ExportEvent {
+  page: string;
+  table: string;
+  format: 'csv' | 'xlsx';
+  rows: number;
+  filters: Record<string, string>;
+}
+
 export interface CreateUserInput {
   username: string;
   role: string;
@@ -145,6 +154,24 @@ export class AuthService {
     return this.pg.transaction(async (tx) => {
       await this.audit(tx, event);
     });
+  }
+
+  /**
+   * One `data.export` row for a table the browser is about to export (see audit-trail.routes.ts):
+   * the object is page#table, the detail the format, the row count and the page's filters.
+   */
+  recordExport(user: AuthUser, e: ExportEvent, client: ClientInfo = {}): Promise<AuditRow> {
+    return this.pg.transaction((tx) =>
+      this.audit(tx, {
+        action: 'data.export',
+        outcome: 'success',
+        actor: user,
+        objectType: 'table',
+        objectId: `${e.page}#${e.table}`,
+        detail: { page: e.page, table: e.table, format: e.format, rows: e.rows, filters: e.filters },
+        ip: client.ip,
+      }),
+    );
   }
 
   // ── Login and sessions ─────────────────────────────────────────────────

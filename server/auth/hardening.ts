@@ -29,6 +29,10 @@ export const EXPENSIVE_ROUTES: Record<string, number> = {
   'GET /api/analytics/aggregate': 240,
   'GET /api/analytics/facts': 240,
   'POST /api/warnings/run': 6,
+  // Walks the whole hash chain.
+  'GET /api/auth/audit-trail/verify': 6,
+  // One per export click: more than this is a script growing the audit table.
+  'POST /api/auth/audit-trail/exports': 60,
 };
 
 export interface HardeningOptions {
