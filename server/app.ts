@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './core/context.ts';
-import { installErrorHandler } from './core/errors.ts';
+import { frameworkErrors, installErrorHandler } from './core/errors.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
@@ -47,6 +47,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     // request.protocol and request.ip (Secure cookies, the audit trail) come from X-Forwarded-* only behind a trusted proxy.
     trustProxy: ctx.config.auth.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // A malformed URL or an over-long path parameter: answered by the router, in the error handler's shape.
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('ctx', ctx);
   installErrorHandler(app);

@@ -63,6 +63,18 @@ describe('HTTP hardening', () => {
     expect(w.statusCode).toBe(400);
   });
 
+  it("answers a URL the router refuses (bad percent-encoding, an over-long path parameter) in the error handler's shape", async () => {
+    for (const [url, status] of [
+      ['/api/warnings/%E0%A4%A', 400],
+      [`/api/warnings/${'9'.repeat(500)}`, 414],
+    ] as const) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(status);
+      expect(Object.keys(res.json()).sort(), url).toEqual(['code', 'message', 'requestId']);
+      expect(res.body, url).not.toContain(url);
+    }
+  });
+
   it('rate-limits the warning run per client address', async () => {
     const { headers } = await signIn(app, { role: 'analyst', regionCode: '990102' });
     const codes: number[] = [];
