@@ -11,6 +11,8 @@ export interface Column {
   kind: ColumnKind;
   /** Text shown instead of the raw value (a translated code, a name with fallback). */
   text?: (row: Cell) => string;
+  /** Tooltip of a cell (the UTC time behind a local one, a full text behind a shortened one). */
+  title?: (row: Cell) => string;
 }
 
 export function cellDisplay(c: Column, row: Cell, unit: MoneyUnit): string {

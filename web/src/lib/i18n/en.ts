@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh';
+import { adminEn } from './admin';
 import { authEn } from './auth';
 
 /** English — must cover every key of the Chinese dictionary (the type checks it). */
@@ -6,6 +7,7 @@ export const en: Record<MessageKey, string> = {
   'app.title': "People's Congress Finance Oversight",
   'app.short': 'Finance oversight',
   ...authEn,
+  ...adminEn,
   'nav.overview': 'Overview',
   'nav.budget': 'Budget explorer',
   'nav.debt': 'Government debt',

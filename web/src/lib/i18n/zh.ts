@@ -1,10 +1,12 @@
 /** 简体中文 — the reference dictionary: every key lives here first. */
+import { adminZh } from './admin';
 import { authZh } from './auth';
 
 export const zh = {
   'app.title': '人大财经联网监督平台',
   'app.short': '财经监督',
   ...authZh,
+  ...adminZh,
   'nav.overview': '总览',
   'nav.budget': '预算执行分析',
   'nav.debt': '政府债务',

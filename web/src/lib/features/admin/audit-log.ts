@@ -1,0 +1,136 @@
+/**
+ * The audit-trail page's pure parts: times (the server speaks UTC; the page shows and takes local
+ * time, saying which zone), the URL that holds the search, and rows flattened for the table.
+ */
+import type { Cell } from '../../api/types';
+
+export interface AuditEntry {
+  seq: string;
+  occurredAt: string;
+  userId: string | null;
+  username: string | null;
+  role: string | null;
+  regionCode: string | null;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  detail: Record<string, unknown>;
+  ip: string | null;
+  hash: string;
+}
+
+export interface AuditSearchResult {
+  total: number;
+  limit: number;
+  offset: number;
+  includesUnregioned: boolean;
+  rows: AuditEntry[];
+}
+
+/** The search filters as the URL and the API name them (from/to are UTC instants). */
+export const FILTER_KEYS = ['from', 'to', 'username', 'action', 'outcome', 'region', 'objectType', 'objectId', 'q'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+export type AuditFilters = Record<FilterKey, string>;
+
+export const PAGE_SIZES = [50, 100, 200, 500] as const;
+
+/** Actions the trail holds today, prefixes first (server/auth, the export record). */
+export const ACTIONS = [
+  'auth',
+  'auth.login',
+  'auth.logout',
+  'auth.session_end',
+  'auth.password_change',
+  'auth.totp_enrol',
+  'access.denied',
+  'data.export',
+  'data.load',
+  'data.change',
+  'user',
+  'user.create',
+  'user.disable',
+  'user.enable',
+  'user.unlock',
+  'user.reset_password',
+] as const;
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** "UTC+08:00" for the zone of `at` on this computer. */
+export function utcOffset(at: Date): string {
+  const m = -at.getTimezoneOffset();
+  const sign = m >= 0 ? '+' : '-';
+  return `UTC${sign}${pad(Math.floor(Math.abs(m) / 60))}:${pad(Math.abs(m) % 60)}`;
+}
+
+/** "2026-03-01 16:05:09" in this computer's time zone. */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** A UTC instant as the value of an <input type="datetime-local"> (local time, minutes). */
+export function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  if (!iso || Number.isNaN(d.getTime())) return '';
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The value of a datetime-local input (local time) as a UTC instant; '' when empty or invalid. */
+export function fromLocalInput(value: string): string {
+  if (!value) return '';
+  // Without a zone, "YYYY-MM-DDTHH:mm" is read as local time.
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+export function readFilters(params: URLSearchParams): AuditFilters {
+  return Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as AuditFilters;
+}
+
+/** The page's query string (without "?"): filters that are set, then paging when not the default. */
+export function searchQuery(f: Partial<AuditFilters>, limit: number, offset: number): string {
+  const q = new URLSearchParams();
+  for (const k of FILTER_KEYS) {
+    const v = f[k]?.trim();
+    if (v) q.set(k, v);
+  }
+  if (limit !== PAGE_SIZES[0]) q.set('limit', String(limit));
+  if (offset > 0) q.set('offset', String(offset));
+  return q.toString();
+}
+
+export function pageSize(params: URLSearchParams): number {
+  const n = Number(params.get('limit'));
+  return (PAGE_SIZES as readonly number[]).includes(n) ? n : PAGE_SIZES[0];
+}
+
+export function pageOffset(params: URLSearchParams): number {
+  const n = Number(params.get('offset'));
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/** Detail as one line of JSON for the table. */
+export function detailText(detail: Record<string, unknown>): string {
+  const s = JSON.stringify(detail ?? {});
+  return s === '{}' ? '' : s;
+}
+
+/** A row for DataTable and the export. */
+export function entryCell(e: AuditEntry): Cell {
+  return {
+    seq: e.seq,
+    occurredAt: e.occurredAt,
+    local: localTime(e.occurredAt),
+    username: e.username,
+    role: e.role,
+    regionCode: e.regionCode,
+    action: e.action,
+    object: e.objectType ? `${e.objectType}${e.objectId ? `: ${e.objectId}` : ''}` : (e.objectId ?? ''),
+    outcome: e.outcome,
+    detail: detailText(e.detail),
+    ip: e.ip,
+  };
+}

@@ -1,0 +1,41 @@
+/** The user-administration page's pure parts: an account's statuses and its row for the export. */
+import type { Cell } from '../../api/types';
+import type { Role } from '../../api/session.svelte';
+
+/** GET /api/auth/users (server/auth/auth.schema.ts UserSummarySchema). */
+export interface UserSummary {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string;
+  disabled: boolean;
+  locked: boolean;
+  totpEnabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export type UserStatus = 'active' | 'disabled' | 'locked' | 'pending' | 'totp';
+
+/** What the status column shows: disabled, or active; then locked, a pending password change, TOTP. */
+export function userStatuses(u: UserSummary): UserStatus[] {
+  const out: UserStatus[] = [u.disabled ? 'disabled' : 'active'];
+  if (u.locked) out.push('locked');
+  if (u.mustChangePassword) out.push('pending');
+  if (u.totpEnabled) out.push('totp');
+  return out;
+}
+
+export function userCell(u: UserSummary): Cell {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    regionCode: u.regionCode,
+    status: userStatuses(u).join(' '),
+    lastLoginAt: u.lastLoginAt,
+  };
+}
