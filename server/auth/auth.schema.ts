@@ -1,12 +1,13 @@
 /** TypeBox schemas of the /api/auth routes. Every object is closed (additionalProperties: false). */
 import { Type, type Static } from '@sinclair/typebox';
+import { Text } from '../core/schema.ts';
 import { ROLES } from './auth.types.ts';
 
 const closed = { additionalProperties: false } as const;
 
 export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 export const RegionCode = Type.String({ pattern: '^[0-9]{6}$' });
-export const Username = Type.String({ minLength: 1, maxLength: 64 });
+export const Username = Text({ minLength: 1, maxLength: 64 });
 // Upper bound so that a megabyte "password" cannot make argon2 the bottleneck.
 export const Password = Type.String({ minLength: 1, maxLength: 1024 });
 
@@ -72,7 +73,7 @@ export const CreateUserBody = Type.Object(
     username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' }),
     role: RoleSchema,
     regionCode: RegionCode,
-    displayName: Type.Optional(Type.String({ maxLength: 100 })),
+    displayName: Type.Optional(Text({ maxLength: 100 })),
     /** Absent: a password is generated and returned once. */
     password: Type.Optional(Password),
   },

@@ -441,6 +441,20 @@ describe.each(pgTargets())('auth on $name', (target) => {
     expect(res.statusCode).toBe(400);
   });
 
+  it('refuses a NUL character in a username or display name with 400 (Postgres text cannot hold it)', async () => {
+    const { app } = await setup();
+    const refused = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ad\u0000min', password: ADMIN_PW } });
+    expect(refused.statusCode, refused.body).toBe(400);
+    const s = await login(app, 'admin', ADMIN_PW);
+    const create = await app.inject({
+      method: 'POST',
+      url: '/api/auth/users',
+      headers: authHeaders(s),
+      payload: { username: 'new-user', role: 'observer', regionCode: '990100', displayName: 'a\u0000b' },
+    });
+    expect(create.statusCode, create.body).toBe(400);
+  });
+
   it('creates one demo account per role with working generated passwords', async () => {
     const { app, ctx } = await setup();
     const accounts = await ensureDemoUsers(ctx);

@@ -1,5 +1,6 @@
 /** TypeBox schemas of the warnings API. Unknown fields and parameters are a 400, not ignored. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Text } from '../core/schema.ts';
 import { AREAS } from './rules.ts';
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -18,7 +19,7 @@ export const STATUSES = [
 export const Status = lit(STATUSES);
 export const Severity = lit(['low', 'medium', 'high'] as const);
 export const Band = lit(['yellow', 'orange', 'red'] as const);
-const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'who acts (the signed-in user when there is one)' });
+const Actor = Text({ minLength: 1, maxLength: 100, description: 'who acts (the signed-in user when there is one)' });
 const Version = Type.Integer({ minimum: 1, description: 'the version you read; a change made since is a 409' });
 
 export const ListQuery = Type.Object(
@@ -31,7 +32,7 @@ export const ListQuery = Type.Object(
     status: Type.Optional(Status),
     period: Type.Optional(Type.String({ pattern: '^[0-9]{4}(-[0-9A-Za-z]{1,4})?$', maxLength: 16 })),
     subjectType: Type.Optional(Type.String({ pattern: '^[a-z_]{1,32}$' })),
-    subjectId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    subjectId: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   },
@@ -128,7 +129,7 @@ export const StatusBody = Type.Object(
     status: Status,
     expectedVersion: Version,
     actor: Type.Optional(Actor),
-    comment: Type.Optional(Type.String({ maxLength: 4000 })),
+    comment: Type.Optional(Text({ maxLength: 4000 })),
   },
   { additionalProperties: false },
 );
@@ -136,7 +137,7 @@ export type StatusBody = Static<typeof StatusBody>;
 
 export const AssignBody = Type.Object(
   {
-    assignee: Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 100 })]),
+    assignee: Type.Union([Type.Null(), Text({ minLength: 1, maxLength: 100 })]),
     expectedVersion: Version,
     actor: Type.Optional(Actor),
   },
@@ -144,7 +145,7 @@ export const AssignBody = Type.Object(
 );
 
 export const CommentBody = Type.Object(
-  { text: Type.String({ minLength: 1, maxLength: 4000 }), actor: Type.Optional(Actor) },
+  { text: Text({ minLength: 1, maxLength: 4000 }), actor: Type.Optional(Actor) },
   { additionalProperties: false },
 );
 

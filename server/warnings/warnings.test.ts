@@ -132,6 +132,20 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     expect((await inject({ method: 'GET', url: '/api/warnings/999999/evidence' })).statusCode).toBe(404);
   });
 
+  it('refuses free text holding a NUL character with 400, before Postgres (whose text cannot hold it) fails with a 500', async () => {
+    const [w] = (await list('')).items;
+    const nul = 'a\u0000b';
+    for (const [url, payload] of [
+      [`/api/warnings/${w!.id}/comments`, { text: nul }],
+      [`/api/warnings/${w!.id}/assignee`, { assignee: nul, expectedVersion: w!.version }],
+      [`/api/warnings/${w!.id}/status`, { status: 'acknowledged', expectedVersion: w!.version, comment: nul }],
+    ] as const) {
+      const r = await inject({ method: 'POST', url, payload });
+      expect(r.statusCode, `${url}: ${r.body}`).toBe(400);
+    }
+    expect((await inject({ method: 'GET', url: `/api/warnings?subjectId=${encodeURIComponent(nul)}` })).statusCode).toBe(400);
+  });
+
   it('moves a warning through the workflow and refuses invalid transitions', async () => {
     const [w] = (await list('rule=R10')).items;
     const id = w?.id as string;
