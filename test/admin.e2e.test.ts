@@ -13,8 +13,9 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp, WEB_BUILD_DIR } from '../server/app.ts';
 import type { AppContext } from '../server/core/context.ts';
-import { ensureDemoUsers } from '../server/auth/demo-users.ts';
+import { ensureDemoUsers, issuedDemoAccount } from '../server/auth/demo-users.ts';
 import { authDb } from '../server/auth/auth.db.ts';
+import { base32Decode, totp } from '../server/auth/totp.ts';
 import { login } from './e2e-login.ts';
 import { openDemoContext } from './demo-context.ts';
 
@@ -183,7 +184,7 @@ describe.skipIf(!hasChromium)('administration pages in a browser', () => {
     expect((await trail())[0]).toMatchObject({ action: 'user.disable', username: 'admin' });
   });
 
-  it('shows no administration to an analyst', async () => {
+  it('shows no administration to an analyst, who enrols an authenticator from the user menu', async () => {
     const other = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const p2 = await other.newPage();
     await login(p2, base, 'analyst');
@@ -191,6 +192,30 @@ describe.skipIf(!hasChromium)('administration pages in a browser', () => {
     await p2.goto(`${base}/admin/audit`);
     await p2.waitForSelector('.denied');
     expect(await p2.locator('[data-testid=audit-rows]').count()).toBe(0);
+
+    await p2.locator('[data-testid=totp-open]').click();
+    await p2.locator('[data-testid=totp-start]').click();
+    const secret = (await p2.locator('[data-testid=totp-secret]').getAttribute('data-secret'))!;
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await shot(p2, 'totp-enrol');
+    await p2.locator('[data-testid=totp-code]').fill(totp(base32Decode(secret), new Date()));
+    await p2.locator('[data-testid=totp-confirm]').click();
+    await p2.waitForSelector('[data-testid=totp-done]');
+    expect((await trail()).find((r) => r.action === 'auth.totp_enrol')).toMatchObject({ username: 'analyst', outcome: 'success' });
     await other.close();
+
+    // Signing in now asks for the code; the next step's code (this one was used to confirm) gets in.
+    const third = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const p3 = await third.newPage();
+    const account = issuedDemoAccount('analyst')!;
+    await p3.goto(`${base}/login`);
+    await p3.locator('[data-testid=login-username]').fill(account.username);
+    await p3.locator('[data-testid=login-password]').fill(account.password);
+    await p3.locator('[data-testid=login-submit]').click();
+    await p3.locator('[data-testid=login-totp]').fill(totp(base32Decode(secret), new Date(Date.now() + 30_000)));
+    await p3.locator('[data-testid=login-submit]').click();
+    await p3.waitForSelector('[data-testid=user-menu]');
+    expect(await p3.locator('[data-testid=totp-open]').innerText()).toContain('✓');
+    await third.close();
   });
 });

@@ -96,6 +96,7 @@ export const adminZh = {
   'users.close': '关闭',
   'users.self': '（本人）',
   'totp.title': '动态验证码（TOTP）',
+  'totp.menu': '动态验证码',
   'totp.enabled': '已绑定',
   'totp.setup': '绑定身份验证器',
   'totp.step1':
@@ -207,6 +208,7 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'users.close': 'Close',
   'users.self': '(you)',
   'totp.title': 'Authenticator (TOTP)',
+  'totp.menu': 'Authenticator',
   'totp.enabled': 'On',
   'totp.setup': 'Set up an authenticator',
   'totp.step1':
