@@ -194,6 +194,8 @@ describe.each(pgTargets())('audit-trail routes on $name', (target) => {
     expect((await search('admin-prov', '?from=yesterday')).status).toBe(400);
     expect((await search('admin-prov', '?action=AUTH%20login')).status).toBe(400);
     expect((await search('admin-prov', '?sql=1')).status).toBe(400);
+    // Postgres text cannot hold a NUL character: a 400 at validation, not a 500 from the query.
+    for (const f of ['q', 'username', 'objectType', 'objectId']) expect((await search('admin-prov', `?${f}=a%00b`)).status, f).toBe(400);
   });
 
   it('records exactly one data.export row per export, for every role, with the filters', async () => {
@@ -237,6 +239,7 @@ describe.each(pgTargets())('audit-trail routes on $name', (target) => {
       payload: { page: '/debt', table: 'x', format: 'pdf', rows: 1, filters: {} },
     });
     expect(bad.statusCode).toBe(400);
+    expect((await exportOnce('analyst-north', { year: 'a\u0000b' })).statusCode).toBe(400);
     const anon = await env.app.inject({ method: 'POST', url: '/api/auth/audit-trail/exports', payload: {} });
     expect(anon.statusCode).toBe(401);
     expect(await count()).toBe(before);

@@ -1,5 +1,6 @@
 /** TypeBox schemas of the audit-trail routes (search, chain check, export records). Every object is closed. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Text } from '../core/schema.ts';
 import { RegionCode } from './auth.schema.ts';
 
 const closed = { additionalProperties: false } as const;
@@ -13,16 +14,16 @@ export const AuditSearchQuery = Type.Object(
     /** UTC instants (RFC 3339); `from` inclusive, `to` exclusive. */
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
-    username: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    username: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
     /** A dotted action or its prefix: `auth` finds auth.login, auth.logout … */
     action: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*\\.?$', maxLength: 64 })),
     outcome: Type.Optional(AuditOutcomeSchema),
     /** That region and the regions below it; must lie within the admin's scope (403 otherwise). */
     region: Type.Optional(RegionCode),
-    objectType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    objectId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    objectType: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
+    objectId: Type.Optional(Text({ minLength: 1, maxLength: 200 })),
     /** Free text, matched case-insensitively in the user name, action, object, address and detail. */
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    q: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
     limit: Type.Integer({ minimum: 1, maximum: AUDIT_PAGE_MAX, default: 50 }),
     offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
   },
@@ -96,7 +97,7 @@ export const ExportRecordBody = Type.Object(
      * What the page was filtered by: its URL query and the top bar (region, year, unit). A
      * `region` outside the user's scope is refused (403): no page could have shown its data.
      */
-    filters: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Type.String({ maxLength: 500 }), {
+    filters: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Text({ maxLength: 500 }), {
       maxProperties: 40,
       additionalProperties: false,
     }),
