@@ -542,6 +542,8 @@ export async function publishBatch(ctx: EtlContext, batchId: number, stagePath?:
     const order = info.sortBy ? ` ORDER BY ${info.sortBy.map((c) => `"${c}"`).join(', ')}` : '';
     const gone = [batchId, ...(b.replaces ? [Number(b.replaces)] : [])].join(', ');
     const con = await ctx.duck.connect();
+    // new_line is given: DuckDB otherwise sniffs it from the first rows, and a quoted CRLF in a
+    // text value there (a multi-line remark) made it read the stage's LF rows as one broken row.
     try {
       await con.run('BEGIN TRANSACTION');
       try {
@@ -549,7 +551,7 @@ export async function publishBatch(ctx: EtlContext, batchId: number, stagePath?:
         await con.run(`DELETE FROM load_batch WHERE id IN (${gone})`);
         await con.run(
           `INSERT INTO "${info.table}" (${cols}) SELECT ${cols} FROM read_csv(${sqlString(file)}, header = false, delim = ',', quote = '"', escape = '"',
-             columns = {${colSpec}}, allow_quoted_nulls = false, auto_detect = false, parallel = true)${order}`,
+             columns = {${colSpec}}, allow_quoted_nulls = false, auto_detect = false, parallel = true, new_line = '\\n')${order}`,
         );
         await con.run(
           `INSERT INTO load_batch (id, kind, source_key, source_name, source_hash, source_bytes, region_code, status, replaces, row_count, rejected_count, report, loaded_at, published_at)

@@ -5,16 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readCsv } from './read/csv.ts';
-import { DecodeError } from './read/decode.ts';
+import { CSV_FULL_WIDTH, CSV_SUSPECT, CSV_UNBALANCED, readCsv } from './read/csv.ts';
 import { readXlsx, type XlsxSheet } from './read/xlsx.ts';
 import { isDisclosureWorkbook, parseDisclosureWorkbook } from './read/disclosure.ts';
 import { kindSpec } from './kinds.ts';
 import { NEEDS_HALF_WIDTH } from './normalise.ts';
-import { RejectLog, makeReject, type SubtotalFinding } from './report.ts';
+import { RejectLog, makeReject, shown, type SubtotalFinding } from './report.ts';
+import { WorkbookRejected } from './read/zip.ts';
 import { KeySet, StageWriter } from './stage.ts';
 import { DISCLOSURE_INFO, DISCLOSURE_KIND, tableInfo, type TableInfo } from './tables.ts';
-import { FlatValidator, detectHeader, hasFullWidth, unitAbove, type HeaderMatch, type RefSets } from './validate.ts';
+import { FlatValidator, detectHeader, duplicateColumns, hasFullWidth, unitAbove, type HeaderMatch, type RefSets } from './validate.ts';
 
 export interface ParseOptions {
   file: string;
@@ -92,16 +92,7 @@ export async function parseSource(o: ParseOptions): Promise<ParseResult> {
     if (type === 'csv') await parseCsv(o, res);
     else await parseWorkbook(o, res);
   } catch (err) {
-    if (err instanceof DecodeError) {
-      res.rejects.add(
-        makeReject(
-          { file: o.name },
-          'bad_encoding',
-          `文件编码无法识别（按 ${err.encoding === 'gbk' ? 'GBK' : 'UTF-8'} 解码在第 ${err.byteOffset} 字节附近出错），请另存为 UTF-8 或 GBK 编码的 CSV`,
-          `the text encoding is not valid ${err.encoding} near byte ${err.byteOffset}; save the file as UTF-8 or GBK CSV`,
-        ),
-      );
-    } else if (!(err instanceof Abort)) throw err;
+    if (!(err instanceof Abort)) throw err;
   } finally {
     res.stage?.close();
   }
@@ -129,6 +120,43 @@ function noHeaderReject(o: ParseOptions, res: ParseResult, sheet?: string): void
   );
 }
 
+/** Refuses a header that names a column twice; true if it did. */
+function refuseDuplicateColumns(o: ParseOptions, res: ParseResult, cells: readonly string[], match: HeaderMatch, sheet?: string): boolean {
+  const dups = duplicateColumns(cells, match);
+  for (const d of dups) {
+    res.rejects.add(
+      makeReject(
+        { file: o.name, sheet, row: match.headerRow + 1, column: d.header },
+        'duplicate_column',
+        `表头中“${d.header}”与“${d.first}”是同一列，无法确定以哪一列为准，未载入任何数据；请删除或改名其中一列`,
+        `the header names the same column twice ("${d.header}" and "${d.first}"), so which one holds the data cannot be told; nothing was loaded. Remove or rename one of them`,
+      ),
+    );
+  }
+  return dups.length > 0;
+}
+
+/**
+ * Whether a CSV record that spans lines is one record rather than rows swallowed by a stray
+ * quote: as many fields as the header (trailing empty ones aside), line breaks only in free-text
+ * columns, and no line inside a field with nearly a row's worth of commas.
+ */
+function isOneRecord(cells: readonly string[], width: number, textFields: ReadonlySet<number>): boolean {
+  if (cells.length < width || headerWidth(cells) > width) return false;
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i] as string;
+    if (v.indexOf('\n') < 0) continue;
+    if (!textFields.has(i)) return false;
+    const lines = v.split('\n');
+    for (let k = 1; k < lines.length; k++) {
+      let commas = 0;
+      for (const ch of lines[k] as string) if (ch === ',') commas++;
+      if (commas >= Math.max(width - 2, 1)) return false;
+    }
+  }
+  return true;
+}
+
 /** Fields of a header row up to its last non-empty one. */
 function headerWidth(cells: readonly string[]): number {
   let n = cells.length;
@@ -141,8 +169,14 @@ async function parseCsv(o: ParseOptions, res: ParseResult): Promise<void> {
   let validator: FlatValidator | undefined;
   const total = fs.statSync(o.file).size;
   const counters = { subtotalsChecked: 0 };
+  let width = 0;
+  /** Source fields of free-text columns: the only ones a quoted line break may be in. */
+  let textFields = new Set<number>();
   const start = (match: HeaderMatch) => {
+    if (refuseDuplicateColumns(o, res, head[match.headerRow] ?? [], match)) throw new Abort();
     const spec = match.spec;
+    width = headerWidth(head[match.headerRow] ?? []);
+    textFields = new Set(spec.columns.map((c, i) => (c.type === 'text' ? (match.src[i] ?? -1) : -1)).filter((i) => i >= 0));
     const info = tableInfo(spec.kind);
     res.kind = spec.kind;
     res.info = info;
@@ -163,14 +197,15 @@ async function parseCsv(o: ParseOptions, res: ParseResult): Promise<void> {
       counters,
       fromSpreadsheet: false,
       stopStagingOnReject: !o.acceptPartial,
-      headerWidth: headerWidth(head[match.headerRow] ?? []),
+      headerWidth: width,
     });
   };
   await readCsv(
     o.file,
-    (cells, recNo, line, chunkFw) => {
+    (cells, recNo, line, flags) => {
       if (validator) {
-        validator.row(cells, recNo, chunkFw && NEEDS_HALF_WIDTH.test(line));
+        if (flags & CSV_UNBALANCED) validator.unbalanced(recNo, cells.length - 1, line);
+        else validator.row(cells, recNo, (flags & CSV_FULL_WIDTH) !== 0 && NEEDS_HALF_WIDTH.test(line), (flags & CSV_SUSPECT) !== 0);
         return;
       }
       head.push(cells);
@@ -181,7 +216,10 @@ async function parseCsv(o: ParseOptions, res: ParseResult): Promise<void> {
         throw new Abort();
       }
     },
-    o.onBytes ? (b) => o.onBytes?.(b, total) : undefined,
+    {
+      onBytes: o.onBytes ? (b) => o.onBytes?.(b, total) : undefined,
+      acceptSpan: (cells) => validator === undefined || isOneRecord(cells, width, textFields),
+    },
   );
   if (!validator) {
     noHeaderReject(o, res);
@@ -197,13 +235,11 @@ async function parseWorkbook(o: ParseOptions, res: ParseResult): Promise<void> {
   try {
     sheets = await readXlsx(o.file);
   } catch (err) {
+    const m = shown(err instanceof Error ? err.message : String(err), 300);
     res.rejects.add(
-      makeReject(
-        { file: o.name },
-        'bad_workbook',
-        `无法读取 Excel 文件：${(err as Error).message}`,
-        `the Excel file cannot be read: ${(err as Error).message}`,
-      ),
+      err instanceof WorkbookRejected
+        ? makeReject({ file: o.name }, 'bad_workbook', err.zh, err.en)
+        : makeReject({ file: o.name }, 'bad_workbook', `无法读取 Excel 文件：${m}`, `the Excel file cannot be read: ${m}`),
     );
     return;
   }
@@ -234,6 +270,7 @@ async function parseWorkbook(o: ParseOptions, res: ParseResult): Promise<void> {
     const match = detectHeader(rows, res.kind ?? o.kind);
     if (!match) continue; // a sheet of notes or an empty sheet
     found = true;
+    if (refuseDuplicateColumns(o, res, rows[match.headerRow] ?? [], match, sheet.name)) return;
     const spec = match.spec;
     if (!res.info) {
       res.kind = spec.kind;
@@ -261,7 +298,7 @@ async function parseWorkbook(o: ParseOptions, res: ParseResult): Promise<void> {
     });
     for (let r = match.headerRow + 2; r < sheet.rows.length; r++) {
       const cells = sheet.rows[r] as string[];
-      v.row(cells, r, hasFullWidth(cells));
+      v.row(cells, r, hasFullWidth(cells), true);
     }
     v.finish();
     res.rows += v.rows;

@@ -25,7 +25,10 @@ export type RejectCode =
   | 'unknown_kind'
   | 'missing_column'
   | 'bad_workbook'
-  | 'field_count';
+  | 'field_count'
+  | 'bad_quote'
+  | 'bad_char'
+  | 'duplicate_column';
 
 export interface Reject {
   file: string;
@@ -109,27 +112,39 @@ export function wherePrefix(w: Where): { zh: string; en: string } {
   let zh = w.file;
   const en: string[] = [];
   if (w.sheet !== undefined) {
-    zh += ` 工作表“${w.sheet}”`;
-    en.push(`sheet "${w.sheet}"`);
+    zh += ` 工作表“${shown(w.sheet)}”`;
+    en.push(`sheet "${shown(w.sheet)}"`);
   }
   if (w.row !== undefined) {
     zh += ` 第 ${w.row} 行`;
     en.push(`row ${w.row}`);
   }
   if (w.column !== undefined) {
-    zh += ` "${w.column}" 列`;
-    en.push(`column "${w.field ? fieldLabelEn(w.field) : w.column}"`);
+    zh += ` "${shown(w.column)}" 列`;
+    en.push(`column "${w.field ? fieldLabelEn(w.field) : shown(w.column)}"`);
   }
   return { zh: `${zh}：`, en: en.length ? `${en.join(', ')}: ` : `${w.file}: ` };
+}
+
+/**
+ * A source value as a message shows it: control characters as their visible symbols (␀ for NUL:
+ * Postgres JSON cannot hold \u0000, and a terminal should not run an escape sequence), and cut
+ * to `max` characters with the full length said, so a huge cell does not bloat the report.
+ */
+export function shown(value: string, max = 80): string {
+  const cut = value.length > max ? value.slice(0, max) : value;
+  // eslint-disable-next-line no-control-regex
+  const visible = cut.replace(/[\u0000-\u001f\u007f]/g, (ch) => String.fromCharCode(ch === '\u007f' ? 0x2421 : 0x2400 + ch.charCodeAt(0)));
+  return value.length > max ? `${visible}…(${value.length})` : visible;
 }
 
 export function makeReject(w: Where, code: RejectCode, zh: string, en: string, value?: string): Reject {
   const p = wherePrefix(w);
   const r: Reject = { file: w.file, code, message_zh: p.zh + zh, message_en: p.en + en };
-  if (w.sheet !== undefined) r.sheet = w.sheet;
+  if (w.sheet !== undefined) r.sheet = shown(w.sheet);
   if (w.row !== undefined) r.row = w.row;
-  if (w.column !== undefined) r.column = w.column;
-  if (value !== undefined) r.value = value;
+  if (w.column !== undefined) r.column = shown(w.column);
+  if (value !== undefined) r.value = shown(value, 200);
   return r;
 }
 

@@ -20,8 +20,10 @@ import {
   type NumberError,
   type Unit,
 } from './normalise.ts';
-import { makeReject, unknownRefMessage, type RejectCode, type RejectLog, type SubtotalFinding, type Where } from './report.ts';
+import { makeReject, shown, unknownRefMessage, type RejectCode, type RejectLog, type SubtotalFinding, type Where } from './report.ts';
 import { FenSum, KeySet, type StageWriter } from './stage.ts';
+import { REPLACEMENT } from './read/decode.ts';
+import { BAD_CHARS } from './read/csv.ts';
 
 // ── Header detection ─────────────────────────────────────────────────────────
 
@@ -115,6 +117,25 @@ export function detectHeader(rows: readonly (readonly string[])[], kind?: string
   return tie ? undefined : best;
 }
 
+/**
+ * Header cells that name a column the header already has ("金额" twice, or "支付金额" beside its
+ * alias "金额"): which one holds the data cannot be known, so the file is refused.
+ */
+export function duplicateColumns(cells: readonly string[], match: HeaderMatch): { header: string; first: string }[] {
+  const idx = HEADER_INDEX.find((h) => h.spec === match.spec);
+  if (!idx) return [];
+  const out: { header: string; first: string }[] = [];
+  for (let c = 0; c < cells.length; c++) {
+    const cell = cells[c] ?? '';
+    if (!cell.trim()) continue;
+    const text = halfWidthAll(cell).trim();
+    const u = UNIT_SUFFIX.exec(text);
+    const i = idx.byHeader.get(normHeader(u ? text.slice(0, u.index) : text));
+    if (i !== undefined && match.src[i] !== c) out.push({ header: cell.trim(), first: match.header[i] ?? '' });
+  }
+  return out;
+}
+
 /** "单位：万元" in any cell of the rows above the header. */
 export function unitAbove(rows: readonly (readonly string[])[], headerRow: number): Unit | undefined {
   for (let r = 0; r <= headerRow && r < rows.length; r++) {
@@ -182,6 +203,13 @@ export function targetColumns(spec: KindSpec): TargetColumn[] {
 }
 
 // ── Row validation ───────────────────────────────────────────────────────────
+
+/** Longest text a cell may hold: an Excel cell's limit (a longer one is garbage, not a name). */
+export const MAX_TEXT = 32_767;
+
+/** Control characters (tab, LF and CR aside) a free-text cell may not hold. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 const SUBTOTAL = /(合计|小计|总计)$/;
 const NOTE = /^(注|说明|备注|填表说明)[:：]?/;
@@ -277,8 +305,11 @@ export class FlatValidator {
     this.o.rejects.add(makeReject(this.where(row, c), code, zh, en, value));
   }
 
-  /** One source row. `fw`: the row has full-width characters somewhere (tested once per line). */
-  row(cells: readonly string[], rowNo: number, fw: boolean): void {
+  /**
+   * One source row. `fw`: the row has full-width characters somewhere (tested once per line).
+   * `check`: the row may hold control characters or undecodable bytes (CSV: tested once per chunk).
+   */
+  row(cells: readonly string[], rowNo: number, fw: boolean, check = false): void {
     const cols = this.cols;
     // Blank row (often the end of a sheet): skip silently.
     let blank = true;
@@ -309,6 +340,7 @@ export class FlatValidator {
         return;
       }
     }
+    if (check && this.badChars(cells, rowNo)) return;
     // Subtotal / total / note rows: checked, not loaded.
     for (let i = 0; i < 3 && i < cells.length; i++) {
       const v = cells[i] as string;
@@ -343,8 +375,19 @@ export class FlatValidator {
       }
       switch (type) {
         case 'text': {
-          if (c.maxLen !== undefined && raw.length > c.maxLen) {
-            this.reject(rowNo, c, 'too_long', `“${raw}” 超过 ${c.maxLen} 个字符`, `"${raw}" is longer than ${c.maxLen} characters`, raw);
+          const max = c.maxLen ?? MAX_TEXT;
+          if (CONTROL_CHARS.test(raw)) {
+            this.badChar(rowNo, c, raw);
+            ok = false;
+          } else if (raw.length > max) {
+            this.reject(
+              rowNo,
+              c,
+              'too_long',
+              `“${shown(raw)}” 超过 ${max} 个字符`,
+              `"${shown(raw)}" is longer than ${max} characters`,
+              raw,
+            );
             ok = false;
           }
           out[i] = raw;
@@ -353,7 +396,7 @@ export class FlatValidator {
         case 'region': {
           const v = raw.length === 6 && /^\d{6}$/.test(raw) ? raw : normaliseCode(raw, [6]);
           if (v === undefined) {
-            this.reject(rowNo, c, 'bad_code', `“${raw}” 不是 6 位区划代码`, `"${raw}" is not a 6-digit region code`, raw);
+            this.reject(rowNo, c, 'bad_code', `“${shown(raw)}” 不是 6 位区划代码`, `"${shown(raw)}" is not a 6-digit region code`, raw);
             ok = false;
           } else if (!this.o.refs.region.has(v)) {
             const msg = unknownRefMessage('region', v);
@@ -367,7 +410,7 @@ export class FlatValidator {
           const v = normaliseCode(raw, c.col.widths);
           if (v === undefined) {
             const w = (c.col.widths ?? []).join('/');
-            this.reject(rowNo, c, 'bad_code', `“${raw}” 不是 ${w} 位数字编码`, `"${raw}" is not a ${w}-digit code`, raw);
+            this.reject(rowNo, c, 'bad_code', `“${shown(raw)}” 不是 ${w} 位数字编码`, `"${shown(raw)}" is not a ${w}-digit code`, raw);
             ok = false;
           } else if (c.col.ref === 'function_class' || c.col.ref === 'economic_class') {
             if (!this.o.refs[c.col.ref].has(v)) {
@@ -382,7 +425,7 @@ export class FlatValidator {
         case 'year': {
           const v = parseInteger(raw);
           if (typeof v !== 'number' || v < 1990 || v > 2100) {
-            this.reject(rowNo, c, 'bad_year', `“${raw}” 不是有效年度`, `"${raw}" is not a valid year`, raw);
+            this.reject(rowNo, c, 'bad_year', `“${shown(raw)}” 不是有效年度`, `"${shown(raw)}" is not a valid year`, raw);
             ok = false;
             out[i] = null;
           } else out[i] = String(v);
@@ -409,8 +452,8 @@ export class FlatValidator {
               rowNo,
               c,
               'bad_date',
-              `“${raw}” 不是有效日期（应为 2026-03-31、2026/3/31 或 2026年3月31日）`,
-              `"${raw}" is not a valid date (expected 2026-03-31, 2026/3/31 or 2026年3月31日)`,
+              `“${shown(raw)}” 不是有效日期（应为 2026-03-31、2026/3/31 或 2026年3月31日）`,
+              `"${shown(raw)}" is not a valid date (expected 2026-03-31, 2026/3/31 or 2026年3月31日)`,
               raw,
             );
             ok = false;
@@ -441,7 +484,7 @@ export class FlatValidator {
         case 'decimal': {
           const v = parseDecimal4(raw);
           if (v === 'precision') {
-            this.reject(rowNo, c, 'precision', `“${raw}” 小数位超过 4 位`, `"${raw}" has more than 4 decimal places`, raw);
+            this.reject(rowNo, c, 'precision', `“${shown(raw)}” 小数位超过 4 位`, `"${shown(raw)}" has more than 4 decimal places`, raw);
             ok = false;
             out[i] = null;
           } else if (v === 'not_a_number' || v === 'out_of_range') {
@@ -457,7 +500,14 @@ export class FlatValidator {
             const allowed = Object.keys(c.col.values ?? {})
               .filter((k) => /[\u4e00-\u9fff]/.test(k))
               .join('、');
-            this.reject(rowNo, c, 'bad_enum', `“${raw}” 不是可接受的取值（${allowed}）`, `"${raw}" is not one of the accepted values`, raw);
+            this.reject(
+              rowNo,
+              c,
+              'bad_enum',
+              `“${shown(raw)}” 不是可接受的取值（${allowed}）`,
+              `"${shown(raw)}" is not one of the accepted values`,
+              raw,
+            );
             ok = false;
           }
           out[i] = v ?? null;
@@ -518,18 +568,67 @@ export class FlatValidator {
     this.o.stage.write(out, this.fens, rowNo, this.o.sheetIdx);
   }
 
+  /** Cells with a NUL or undecodable bytes: rejected, naming each column. */
+  private badChars(cells: readonly string[], rowNo: number): boolean {
+    let bad = false;
+    for (const c of this.cols) {
+      const v = c.src >= 0 ? cells[c.src] : undefined;
+      if (!v || !BAD_CHARS.test(v)) continue;
+      bad = true;
+      if (v.includes(REPLACEMENT))
+        this.reject(
+          rowNo,
+          c,
+          'bad_encoding',
+          `“${shown(v)}” 含有无法按文件编码（UTF-8 或 GBK）解码的字节（�），请检查该行或将文件整体另存为 UTF-8`,
+          `"${shown(v)}" has bytes that are not valid in the file's encoding (UTF-8 or GBK), shown as �; check the row or save the whole file as UTF-8`,
+          v,
+        );
+      else this.badChar(rowNo, c, v);
+    }
+    return bad;
+  }
+
+  private badChar(rowNo: number, c: Compiled, v: string): void {
+    this.reject(
+      rowNo,
+      c,
+      'bad_char',
+      `“${shown(v)}” 含有控制字符（显示为 ␀、␛ 等），不能载入`,
+      `"${shown(v)}" holds control characters (shown as ␀, ␛ …) that cannot be loaded`,
+      v,
+    );
+  }
+
+  /**
+   * A CSV line whose quoted field never closes (see read/csv.ts): `field` is the index of that
+   * field. Blank-looking lines are rejected too: the quote is all they hold.
+   */
+  unbalanced(rowNo: number, field: number, line: string): void {
+    const c = this.cols.find((x) => x.src === field);
+    this.reject(
+      rowNo,
+      c,
+      'bad_quote',
+      `第 ${field + 1} 个字段以引号开始但没有结束引号（缺少右引号？），本行未载入，其后各行照常读取`,
+      `field ${field + 1} opens a quote that is never closed (a missing closing quote?); the row is not loaded, the rows after it are read as usual`,
+      line,
+    );
+  }
+
   private numberReject(rowNo: number, c: Compiled, e: NumberError, raw: string): void {
     if (e === 'precision')
       this.reject(
         rowNo,
         c,
         'precision',
-        `“${raw}”${c.unit === '元' ? '' : `（单位${c.unit}）`}换算为元后超过两位小数（精确到分）`,
-        `"${raw}"${c.unit === '元' ? '' : ` (in ${c.unit})`} has more precision than the fen after conversion to 元`,
+        `“${shown(raw)}”${c.unit === '元' ? '' : `（单位${c.unit}）`}换算为元后超过两位小数（精确到分）`,
+        `"${shown(raw)}"${c.unit === '元' ? '' : ` (in ${c.unit})`} has more precision than the fen after conversion to 元`,
         raw,
       );
-    else if (e === 'out_of_range') this.reject(rowNo, c, 'out_of_range', `“${raw}” 超出可存储的范围`, `"${raw}" is out of range`, raw);
-    else this.reject(rowNo, c, 'not_a_number', `“${raw}” 不是数字`, `"${raw}" is not a number`, raw);
+    else if (e === 'out_of_range')
+      this.reject(rowNo, c, 'out_of_range', `“${shown(raw)}” 超出可存储的范围`, `"${shown(raw)}" is out of range`, raw);
+    else this.reject(rowNo, c, 'not_a_number', `“${shown(raw)}” 不是数字`, `"${shown(raw)}" is not a number`, raw);
   }
 
   /** A row with a label and no code in the code/key columns (so "合计" in a name column of a real row is not taken). */

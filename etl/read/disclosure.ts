@@ -16,7 +16,7 @@ import {
   parseMoneyFen,
   type Unit,
 } from '../normalise.ts';
-import { makeReject, type RejectCode, type RejectLog, type SubtotalFinding } from '../report.ts';
+import { makeReject, shown, type RejectCode, type RejectLog, type SubtotalFinding } from '../report.ts';
 import type { StageWriter } from '../stage.ts';
 import type { RefSets } from '../validate.ts';
 import type { XlsxSheet } from './xlsx.ts';
@@ -224,8 +224,10 @@ export function parseDisclosureWorkbook(sheets: readonly XlsxSheet[], o: Disclos
         rowNo,
         column,
         v,
-        v === 'precision' ? `“${raw}”（单位${unit}）换算为元后超过两位小数（精确到分）` : `“${raw}” 不是数字`,
-        v === 'precision' ? `"${raw}" (in ${unit}) has more precision than the fen after conversion to 元` : `"${raw}" is not a number`,
+        v === 'precision' ? `“${shown(raw)}”（单位${unit}）换算为元后超过两位小数（精确到分）` : `“${shown(raw)}” 不是数字`,
+        v === 'precision'
+          ? `"${shown(raw)}" (in ${unit}) has more precision than the fen after conversion to 元`
+          : `"${shown(raw)}" is not a number`,
         raw,
       );
       return undefined;

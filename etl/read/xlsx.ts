@@ -5,9 +5,11 @@
  * their master cell (so a group header covers all its sub-columns).
  *
  * The workbook is read whole: exceljs's streaming reader does not expose merged ranges, and
- * spreadsheets are bounded (1,048,576 rows) — ledgers that size come as CSV.
+ * spreadsheets are bounded (1,048,576 rows) — ledgers that size come as CSV. The archive is
+ * checked first (read/zip.ts: entry count and inflated size, before anything is inflated).
  */
 import ExcelJS from 'exceljs';
+import { WorkbookRejected, checkZip } from './zip.ts';
 
 export interface XlsxSheet {
   name: string;
@@ -41,16 +43,75 @@ export function cellText(v: ExcelJS.CellValue): { text: string; numeric: boolean
   if (v instanceof Date) return { text: isoOf(v), numeric: false };
   if (typeof v === 'object') {
     if ('richText' in v && Array.isArray(v.richText)) return { text: v.richText.map((t) => t.text).join(''), numeric: false };
-    if ('result' in v) return cellText((v as { result?: ExcelJS.CellValue }).result ?? null);
+    // A formula: its cached result; none (never calculated) is an empty cell, not "[object Object]".
+    if ('result' in v || 'formula' in v || 'sharedFormula' in v) return cellText((v as { result?: ExcelJS.CellValue }).result ?? null);
     if ('text' in v && typeof (v as { text: unknown }).text === 'string') return { text: (v as { text: string }).text, numeric: false };
     if ('error' in v) return { text: '', numeric: false };
   }
   return { text: String(v), numeric: false };
 }
 
+/**
+ * Defined names (named ranges) are not used here, and exceljs files them in plain objects keyed
+ * by the sheet name they refer to: a name referring to a sheet called "__proto__" wrote into
+ * Object.prototype. They are dropped as the workbook part is parsed.
+ */
+function dropDefinedNames(wb: ExcelJS.Workbook): void {
+  const xlsx = wb.xlsx as unknown as { parseWorkbook(stream: unknown): Promise<{ definedNames?: unknown }> };
+  const parse = xlsx.parseWorkbook.bind(xlsx);
+  xlsx.parseWorkbook = async (stream) => {
+    const model = await parse(stream);
+    model.definedNames = [];
+    return model;
+  };
+}
+
+const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype] as const;
+
+function prototypeKeys(): Set<string | symbol>[] {
+  return PROTOTYPES.map((p) => new Set(Reflect.ownKeys(p)));
+}
+
+/**
+ * A second line of defence: any property a workbook's names added to a built-in prototype
+ * (through a path not known today) is removed, and the workbook refused.
+ */
+function restorePrototypes(before: Set<string | symbol>[]): void {
+  const added: string[] = [];
+  PROTOTYPES.forEach((p, i) => {
+    for (const k of Reflect.ownKeys(p)) {
+      if (before[i]?.has(k)) continue;
+      delete (p as Record<string | symbol, unknown>)[k];
+      added.push(String(k));
+    }
+  });
+  if (added.length)
+    throw new WorkbookRejected(
+      `工作簿中的名称试图改写程序内部对象（${added.slice(0, 5).join('、')}），疑为恶意文件，未读取`,
+      `names in the workbook tried to change built-in objects (${added.slice(0, 5).join(', ')}); it looks hostile and was not read`,
+    );
+}
+
 export async function readXlsx(file: string): Promise<XlsxSheet[]> {
+  // Zip bombs and non-ZIP files are refused before exceljs inflates anything (see zip.ts).
+  const bytes = await checkZip(file);
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
+  dropDefinedNames(wb);
+  const before = prototypeKeys();
+  try {
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch (err) {
+    // Excel never writes a DOCTYPE; entity declarations are an expansion (billion laughs) or
+    // external-entity attack, which the XML parser refuses to expand.
+    if (err instanceof Error && /entity|doctype/i.test(err.message))
+      throw new WorkbookRejected(
+        `工作簿的 XML 含有 Excel 不会写入的实体声明（${err.message}），疑为恶意文件，未读取`,
+        `the workbook's XML holds entity declarations Excel never writes (${err.message}); it looks hostile and was not read`,
+      );
+    throw err;
+  } finally {
+    restorePrototypes(before);
+  }
   const sheets: XlsxSheet[] = [];
   wb.eachSheet((ws) => {
     const rows: string[][] = [[]];
