@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './core/context.ts';
 import { frameworkErrors, installErrorHandler } from './core/errors.ts';
+import { installFiniteNumbers } from './core/finite-numbers.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
@@ -52,6 +53,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('ctx', ctx);
   installErrorHandler(app);
+  // After validation: no ±Infinity coerced from a query string reaches a handler.
+  installFiniteNumbers(app);
   // Before any route: every /api route registered from here on needs a session (deny by default).
   app.decorate('apiRoutes', installAccessControl(app));
   const serveWeb = opts.web !== false && fs.existsSync(path.join(WEB_BUILD_DIR, 'index.html'));

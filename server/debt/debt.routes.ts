@@ -59,7 +59,7 @@ export const debtRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object(
           {
             region: RegionCode,
-            page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+            page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
             pagesize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
           },
           { additionalProperties: false },
