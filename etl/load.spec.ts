@@ -129,6 +129,39 @@ describe.each(pgTargets())('load on $name', (target) => {
     expect(await count(`SELECT count(*) AS n FROM payment`)).toBe(before + 2);
   });
 
+  it('records one data.load row in the audit trail per file: loaded (with its batch), rejected, already loaded', async () => {
+    const file = path.join(dir, 'pay_audit.csv');
+    const bad = paymentRow(2, 'AUD');
+    bad[5] = '2130599';
+    fs.writeFileSync(file, csv([canonicalHeaders('payments'), paymentRow(1, 'AUD'), bad]));
+    const trail = async () =>
+      (
+        await pg.withConnection((tx) =>
+          tx.query<{
+            action: string;
+            outcome: string;
+            username: string;
+            object_type: string;
+            object_id: string;
+            detail: Record<string, unknown>;
+          }>(`SELECT action, outcome, username, object_type, object_id, detail FROM auth.audit_trail ORDER BY seq`),
+        )
+      ).rows;
+    const before = (await trail()).length;
+    const by = { actor: { id: '7', username: 'loader', role: 'admin', regionCode: '990000' }, ip: '10.1.2.3' };
+    expect((await loadFile({ ...ctx, by }, file)).status).toBe('rejected');
+    const loaded = await loadFile({ ...ctx, by }, file, { acceptPartial: true });
+    expect(loaded.status).toBe('loaded');
+    expect((await loadFile(ctx, file)).status).toBe('already_loaded');
+    const rows = (await trail()).slice(before);
+    expect(rows.map((r) => [r.action, r.outcome, r.username, r.object_type, r.object_id, r.detail.status])).toEqual([
+      ['data.load', 'failure', 'loader', 'file', 'pay_audit.csv', 'rejected'],
+      ['data.load', 'success', 'loader', 'load_batch', String(loaded.batch_id), 'loaded'],
+      ['data.load', 'success', expect.stringMatching(/^os:/), 'load_batch', String(loaded.batch_id), 'already_loaded'],
+    ]);
+    expect(rows[1]!.detail).toMatchObject({ kind: 'payments', rows: 1, rejected_rows: 1, replaces: null });
+  });
+
   it('upserts reference data and refuses to drop a row still in use', async () => {
     const file = path.join(dir, 'ref-src', 'departments.csv');
     // Rename one department, drop 001002 (used by project P2026002).

@@ -22,11 +22,14 @@ import { fenToString } from './normalise.ts';
 import { allTableInfos, loadedTables, tableInfo, type TableInfo } from './tables.ts';
 import { addRef, emptyRefs, type RefSets } from './validate.ts';
 import { reconcileLines } from './reconcile.ts';
+import { processActing, recordAudit, type Acting } from '../server/auth/audit-trail.repository.ts';
 
 export interface EtlContext {
   pg: Postgres;
   duck: Duck;
   config: Config;
+  /** Who loads, for the audit trail (one data.load row per file); this process's user when absent. */
+  by?: Acting;
 }
 
 export type ProgressFn = (p: { file: string; phase: 'hash' | 'parse' | 'postgres' | 'duckdb'; done: number; total: number }) => void;
@@ -144,6 +147,37 @@ export async function loadPaths(ctx: EtlContext, inputs: readonly string[], opts
 }
 
 export async function loadFile(ctx: EtlContext, file: string, opts: LoadOptions = {}, runRecovery = true): Promise<FileReport> {
+  const report = await loadOne(ctx, file, opts, runRecovery);
+  // A loaded batch's data.load row commits with the batch (commitBatch); the other outcomes
+  // (rejected, already loaded) change no data and get a row of their own.
+  if (report.status !== 'loaded')
+    await ctx.pg.transaction((tx) =>
+      auditLoad(ctx, tx, report.status === 'rejected' ? 'failure' : 'success', report.batch_id ?? null, {
+        file: report.file,
+        kind: report.kind,
+        status: report.status,
+        rows: report.rows,
+        rejected_rows: report.rejected_rows,
+        rejects_total: report.rejects_total,
+      }),
+    );
+  return report;
+}
+
+function auditLoad(ctx: EtlContext, tx: PgTx, outcome: 'success' | 'failure', batchId: number | null, detail: Record<string, unknown>) {
+  const by = ctx.by ?? processActing();
+  return recordAudit(tx, {
+    action: 'data.load',
+    outcome,
+    actor: by.actor,
+    ip: by.ip,
+    objectType: batchId === null ? 'file' : 'load_batch',
+    objectId: batchId === null ? String(detail.file) : String(batchId),
+    detail,
+  });
+}
+
+async function loadOne(ctx: EtlContext, file: string, opts: LoadOptions, runRecovery: boolean): Promise<FileReport> {
   if (runRecovery) await recover(ctx);
   const name = path.basename(file);
   const report = emptyReport(name);
@@ -419,6 +453,16 @@ async function commitBatch(ctx: EtlContext, a: CommitArgs): Promise<{ replaces: 
     }
     if (hasRegion && row.rmin && row.rmin === row.rmax)
       await tx.query(`UPDATE load_batch SET region_code = $1 WHERE id = $2`, [row.rmin, a.batchId]);
+    // Last, so the audit trail's append lock is held only for the commit.
+    await auditLoad(ctx, tx, 'success', a.batchId, {
+      file: a.name,
+      kind: info.kind,
+      status: 'loaded',
+      rows: stage.rows,
+      rejected_rows: a.rejectedRows,
+      replaces,
+      source_hash: a.hash,
+    });
     return { replaces };
   });
 }

@@ -22,6 +22,9 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { ROLES, type Role } from './auth.types.ts';
 import { requireAuth, type RequireAuthOptions } from './require-auth.ts';
+import { HttpError } from '../core/errors.ts';
+import { authService } from './auth.service.ts';
+import { RegionForbidden } from './region-scope.ts';
 
 export type Access = 'public' | RequireAuthOptions;
 
@@ -127,5 +130,27 @@ export function installAccessControl(app: FastifyInstance): RegisteredRoute[] {
     const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     route.onRequest = [requireAuth(access), ...existing];
   });
+  // A refusal inside a route — a region outside the user's scope, a payee filter a deputy may not
+  // use — goes to the audit trail like requireAuth's own refusals (which leave request.user unset,
+  // so they are not recorded twice). Codes whose service records the refusal itself are skipped.
+  app.addHook('onError', async (request, _reply, err) => {
+    const user = request.user;
+    if (!user || !(err instanceof HttpError) || err.statusCode !== 403 || AUDITED_BY_SERVICE.has(err.code)) return;
+    // A failure to record is logged; the refusal itself stands either way.
+    await authService(request.server.ctx)
+      .recordEvent({
+        action: 'access.denied',
+        outcome: 'denied',
+        actor: user,
+        objectType: 'route',
+        objectId: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+        detail: { reason: err.code, ...(err instanceof RegionForbidden ? { region: err.region } : {}) },
+        ip: request.ip,
+      })
+      .catch((e: unknown) => request.log.error({ err: e }, 'could not record a refusal in the audit trail'));
+  });
   return seen;
 }
+
+/** 403s recorded by the service that refused (a wrong current password is an auth.password_change failure). */
+const AUDITED_BY_SERVICE = new Set(['bad_current_password']);

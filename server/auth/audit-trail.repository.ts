@@ -9,6 +9,7 @@
  * that must survive a failure (a refused login) are recorded in a transaction of their own.
  */
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { sql, type Selectable } from 'kysely';
 import type { PgTx, Postgres } from '../core/pg.ts';
 import { authDb, type AuditTrailTable } from './auth.db.ts';
@@ -21,6 +22,27 @@ export interface AuditActor {
   username: string | null;
   role: string | null;
   regionCode: string | null;
+}
+
+/** Who did something and from where: a signed-in user (`request.user`, `request.ip`) or this process. */
+export interface Acting {
+  actor: AuditActor;
+  ip?: string;
+}
+
+/**
+ * The actor of work started on the server's own command line (`caijian load`, `caijian warnings
+ * run`, `caijian demo`): no account, the operating-system user who ran it. Such rows have no
+ * region, so only an admin whose scope covers the deployment sees them (audit-trail.routes.ts).
+ */
+export function processActing(): Acting {
+  let name = 'unknown';
+  try {
+    name = os.userInfo().username;
+  } catch {
+    // No passwd entry for the uid (some containers): keep "unknown".
+  }
+  return { actor: { id: null, username: `os:${name}`, role: null, regionCode: null } };
 }
 
 export interface AuditEvent {

@@ -35,10 +35,17 @@ export function canSee(user: Scoped, regionCode: string): boolean {
   return user.regionScope.includes(regionCode);
 }
 
+/** The 403 of a region outside the scope; the audit trail records which region was asked for. */
+export class RegionForbidden extends HttpError {
+  constructor(readonly region: string) {
+    super(403, 'region_forbidden', `Region ${region} is outside your scope. / 地区 ${region} 不在您的管辖范围内。`);
+  }
+}
+
 /** A region filter from the browser: 403 when it lies outside the user's scope. */
 export function assertRegionVisible(user: Scoped, regionCode: string): void {
   if (!canSee(user, regionCode)) {
-    throw new HttpError(403, 'region_forbidden', `Region ${regionCode} is outside your scope. / 地区 ${regionCode} 不在您的管辖范围内。`);
+    throw new RegionForbidden(regionCode);
   }
 }
 

@@ -13,6 +13,7 @@ import { badRequest, notFound } from '../core/errors.ts';
 import type { AppContext } from '../core/context.ts';
 import { currentUser } from '../auth/require-auth.ts';
 import { assertRegionVisible, canSee, regionScope, scopedPg } from '../auth/region-scope.ts';
+import type { Acting } from '../auth/audit-trail.repository.ts';
 import * as repo from './warnings.repository.ts';
 import * as service from './warnings.service.ts';
 import {
@@ -38,9 +39,9 @@ import {
   WarningResponse,
 } from './warnings.schema.ts';
 
-/** The signed-in user acts; `actor` in a body is ignored (kept in the schema for old clients). */
-function actorOf(req: FastifyRequest): string {
-  return currentUser(req).username;
+/** The signed-in user acts, from the request's address; `actor` in a body is ignored (kept in the schema for old clients). */
+function actingOf(req: FastifyRequest): Acting {
+  return { actor: currentUser(req), ip: req.ip };
 }
 
 /** The regions a request may see: the signed-in user's scope. */
@@ -146,7 +147,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await service.changeStatus(scopedCtx(req), req.params.id, {
         to: b.status,
         expectedVersion: b.expectedVersion,
-        actor: actorOf(req),
+        by: actingOf(req),
         comment: b.comment,
       });
       return { id: req.params.id, ...r };
@@ -162,7 +163,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await service.assign(scopedCtx(req), req.params.id, {
         assignee: b.assignee,
         expectedVersion: b.expectedVersion,
-        actor: actorOf(req),
+        by: actingOf(req),
       });
       return { id: req.params.id, ...r };
     },
@@ -173,7 +174,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['warnings'], summary: 'Comment on a warning', params: IdParams, body: CommentBody, response: { 200: OkResponse } } },
     async (req) => {
       await visibleWarning(req, req.params.id);
-      await service.addComment(scopedCtx(req), req.params.id, { actor: actorOf(req), text: req.body.text });
+      await service.addComment(scopedCtx(req), req.params.id, { by: actingOf(req), text: req.body.text });
       return { ok: true };
     },
   );
@@ -184,7 +185,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       checkRegion(req, req.body.region);
       if (!req.body.region) throw badRequest('give the region to run for');
-      return service.runWarnings(scopedCtx(req), { trigger: 'api', ...req.body });
+      return service.runWarnings(scopedCtx(req), { trigger: 'api', ...req.body, by: actingOf(req) });
     },
   );
 
@@ -221,7 +222,7 @@ export const warningsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const changed = await service.setRuleParams(scopedCtx(req), req.params.ruleId, {
         region: req.body.region,
         params: req.body.params,
-        actor: actorOf(req),
+        by: actingOf(req),
       });
       return { changed };
     },

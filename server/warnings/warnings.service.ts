@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../core/context.ts';
+import type { PgTx } from '../core/pg.ts';
 import { SQL_DIR } from '../core/migrate.ts';
 import { badRequest, conflict, notFound } from '../core/errors.ts';
 import { divide } from './decimal.ts';
@@ -18,6 +19,7 @@ import { RULES, findRule, checkParamValue, type RuleDef, type Unit } from './rul
 import { buildEvidenceBatches, buildEvidenceRows, buildRuleQuery } from './warnings.queries.ts';
 import { recurringWarnings, type RecurringPair, type RuleRow } from './recurring.service.ts';
 import * as repo from './warnings.repository.ts';
+import { processActing, recordAudit, type Acting } from '../auth/audit-trail.repository.ts';
 
 type Ctx = Pick<AppContext, 'pg' | 'duck'>;
 
@@ -71,6 +73,8 @@ export interface RunOptions {
   asOf?: string;
   /** Only these rules. */
   rules?: string[];
+  /** Who started the run, for the audit trail; this process's user when absent (CLI, after a load). */
+  by?: Acting;
 }
 
 export interface RunSummary extends repo.PersistCounts {
@@ -163,6 +167,24 @@ export async function runWarnings(ctx: Ctx, opts: RunOptions = {}): Promise<RunS
     const counts = await repo.persistRun(tx.db, runId, dedupe(drafts), { ruleIds: rules.map((r) => r.id), region: opts.region });
     const s: RunSummary = { runId, ...counts, rules: perRule, ms: Math.round(performance.now() - t0), queryMs };
     await repo.finishRun(tx.db, runId, s);
+    const by = opts.by ?? processActing();
+    await recordAudit(tx, {
+      action: 'warning.run',
+      outcome: 'success',
+      actor: by.actor,
+      ip: by.ip,
+      objectType: 'warning_run',
+      objectId: runId,
+      detail: {
+        trigger: opts.trigger ?? 'cli',
+        region: opts.region ?? null,
+        rules: rules.length,
+        fired: counts.fired,
+        created: counts.created,
+        reopened: counts.reopened,
+        resolved: counts.resolved,
+      },
+    });
     return s;
   });
   return summary;
@@ -224,7 +246,7 @@ export const TRANSITIONS: Record<Status, readonly Status[]> = {
 export async function changeStatus(
   ctx: Ctx,
   id: string,
-  input: { to: Status; expectedVersion: number; actor: string; comment?: string },
+  input: { to: Status; expectedVersion: number; by: Acting; comment?: string },
 ): Promise<{ version: number; status: Status }> {
   if (input.to === 'resolved_by_data')
     throw badRequest(
@@ -251,12 +273,13 @@ export async function changeStatus(
     if (version === undefined) throw conflict(`warning ${id} was changed by someone else; reload it and try again`, 'version_conflict');
     await repo.addEvent(tx.db, {
       warning_id: id,
-      actor: input.actor,
+      actor: actorName(input.by),
       kind: 'status',
       from_status: from,
       to_status: input.to,
       comment: input.comment ?? null,
     });
+    await auditChange(tx, input.by, 'warning.status', id, { from, to: input.to, version });
     return { version, status: input.to };
   });
 }
@@ -264,7 +287,7 @@ export async function changeStatus(
 export async function assign(
   ctx: Ctx,
   id: string,
-  input: { assignee: string | null; expectedVersion: number; actor: string },
+  input: { assignee: string | null; expectedVersion: number; by: Acting },
 ): Promise<{ version: number }> {
   return ctx.pg.transaction(async (tx) => {
     const cur = await repo.lockWarning(tx.db, id);
@@ -278,20 +301,32 @@ export async function assign(
     if (version === undefined) throw conflict(`warning ${id} was changed by someone else; reload it and try again`, 'version_conflict');
     await repo.addEvent(tx.db, {
       warning_id: id,
-      actor: input.actor,
+      actor: actorName(input.by),
       kind: 'assigned',
       detail: { from: cur.assignee, to: input.assignee },
     });
+    await auditChange(tx, input.by, 'warning.assignee', id, { from: cur.assignee, to: input.assignee, version });
     return { version };
   });
 }
 
 /** Comments are appended (never edited), so concurrent comments cannot overwrite each other. */
-export async function addComment(ctx: Ctx, id: string, input: { actor: string; text: string }): Promise<void> {
+export async function addComment(ctx: Ctx, id: string, input: { by: Acting; text: string }): Promise<void> {
   await ctx.pg.transaction(async (tx) => {
     if (!(await repo.warningExists(tx.db, id))) throw notFound(`no warning ${id}`);
-    await repo.addEvent(tx.db, { warning_id: id, actor: input.actor, kind: 'comment', comment: input.text });
+    await repo.addEvent(tx.db, { warning_id: id, actor: actorName(input.by), kind: 'comment', comment: input.text });
+    await auditChange(tx, input.by, 'warning.comment', id, { chars: input.text.length });
   });
+}
+
+/** The name a warning's history shows for who acted. */
+function actorName(by: Acting): string {
+  return by.actor.username ?? 'system';
+}
+
+/** The audit-trail row of a warning change, in the change's own transaction. */
+function auditChange(tx: PgTx, by: Acting, action: string, warningId: string, detail: Record<string, unknown>) {
+  return recordAudit(tx, { action, outcome: 'success', actor: by.actor, ip: by.ip, objectType: 'warning', objectId: warningId, detail });
 }
 
 // ── Evidence ────────────────────────────────────────────────────────────────
@@ -361,7 +396,7 @@ export async function listRules(ctx: Ctx, region?: string) {
 export async function setRuleParams(
   ctx: Ctx,
   ruleId: string,
-  input: { region: string; params: Record<string, string | null>; actor: string },
+  input: { region: string; params: Record<string, string | null>; by: Acting },
 ) {
   const rule = findRule(ruleId);
   if (!rule) throw notFound(`no rule ${ruleId}`);
@@ -374,7 +409,20 @@ export async function setRuleParams(
     }
   }
   await repo.syncRules(ctx.pg.db, RULES);
-  return ctx.pg.transaction((tx) => repo.setOverrides(tx.db, ruleId, input.region, input.params, input.actor));
+  return ctx.pg.transaction(async (tx) => {
+    const changed = await repo.setOverrides(tx.db, ruleId, input.region, input.params, actorName(input.by));
+    if (changed.length)
+      await recordAudit(tx, {
+        action: 'rule.params',
+        outcome: 'success',
+        actor: input.by.actor,
+        ip: input.by.ip,
+        objectType: 'warning_rule',
+        objectId: ruleId,
+        detail: { region: input.region, changed },
+      });
+    return changed;
+  });
 }
 
 /** One rule's warnings on the current data, without writing anything (tests, "what if" checks). */

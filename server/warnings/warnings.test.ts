@@ -295,6 +295,67 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     expect(s.resolved).toBe(0);
   });
 
+  it('records one audit-trail row per change, with who, from where and what, and one per refusal of a region', async () => {
+    const trail = async () =>
+      (
+        await ctx.pg.withConnection((tx) =>
+          tx.query<{
+            seq: string;
+            action: string;
+            outcome: string;
+            username: string | null;
+            object_type: string | null;
+            object_id: string | null;
+            detail: Record<string, unknown>;
+            ip: string | null;
+          }>(`SELECT seq, action, outcome, username, object_type, object_id, detail, ip FROM auth.audit_trail ORDER BY seq`),
+        )
+      ).rows;
+    const w = (await list(`region=${CITY}&status=new&pageSize=1`)).items[0]!;
+    const before = (await trail()).length;
+
+    expect((await run({ region: DISTRICT })).fired).toBe(3);
+    const st = await inject({
+      method: 'POST',
+      url: `/api/warnings/${w.id}/status`,
+      payload: { status: 'acknowledged', expectedVersion: w.version },
+    });
+    expect(st.statusCode, st.body).toBe(200);
+    const as = await inject({
+      method: 'POST',
+      url: `/api/warnings/${w.id}/assignee`,
+      payload: { assignee: '王科长', expectedVersion: w.version + 1 },
+    });
+    expect(as.statusCode, as.body).toBe(200);
+    expect((await inject({ method: 'POST', url: `/api/warnings/${w.id}/comments`, payload: { text: '请财政局说明' } })).statusCode).toBe(
+      200,
+    );
+    const put = (payload: object) => inject({ method: 'PUT', url: '/api/warning-rules/R12/params', payload }, admin);
+    expect((await put({ region: DISTRICT, params: { low_pct: '12' } })).statusCode).toBe(200);
+    expect((await put({ region: DISTRICT, params: { low_pct: '12' } })).statusCode).toBe(200); // no change: no row
+    expect((await put({ region: DISTRICT, params: { low_pct: null } })).statusCode).toBe(200);
+    expect((await inject({ method: 'GET', url: '/api/warnings?region=880100' })).statusCode).toBe(403);
+    await runWarnings(ctx, { trigger: 'test', region: CITY });
+
+    const rows = (await trail()).slice(before);
+    expect(rows.map((r) => [r.action, r.outcome, r.username, r.object_type])).toEqual([
+      ['warning.run', 'success', 'analyst', 'warning_run'],
+      ['warning.status', 'success', 'analyst', 'warning'],
+      ['warning.assignee', 'success', 'analyst', 'warning'],
+      ['warning.comment', 'success', 'analyst', 'warning'],
+      ['rule.params', 'success', 'admin', 'warning_rule'],
+      ['rule.params', 'success', 'admin', 'warning_rule'],
+      ['access.denied', 'denied', 'analyst', 'route'],
+      ['warning.run', 'success', expect.stringMatching(/^os:/), 'warning_run'],
+    ]);
+    expect(rows[0]!.detail).toMatchObject({ trigger: 'api', region: DISTRICT, fired: 3 });
+    expect(rows[1]!).toMatchObject({ object_id: w.id, detail: { from: 'new', to: 'acknowledged' }, ip: '127.0.0.1' });
+    expect(rows[2]!.detail).toMatchObject({ from: null, to: '王科长' });
+    expect(rows[4]!.detail).toEqual({ region: DISTRICT, changed: [{ name: 'low_pct', old: null, new: '12' }] });
+    expect(rows[5]!.detail).toEqual({ region: DISTRICT, changed: [{ name: 'low_pct', old: '12', new: null }] });
+    expect(rows[6]!).toMatchObject({ object_id: 'GET /api/warnings', detail: { reason: 'region_forbidden', region: '880100' } });
+  });
+
   it('serves OpenAPI at /api/docs, offline', async () => {
     const spec = await app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(spec.statusCode).toBe(200);
