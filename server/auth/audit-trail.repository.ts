@@ -46,7 +46,7 @@ export function processActing(): Acting {
 }
 
 export interface AuditEvent {
-  /** Dotted verb: auth.login, auth.logout, access.denied, data.export, data.load, data.change, user.create … */
+  /** Dotted verb: auth.login, auth.logout, access.denied, data.export, data.load, warning.status, rule.params, user.create … */
   action: string;
   outcome: AuditOutcome;
   actor?: AuditActor | null;

@@ -35,7 +35,7 @@ export type AuditFilters = Record<FilterKey, string>;
 
 export const PAGE_SIZES = [50, 100, 200, 500] as const;
 
-/** Actions the trail holds today, prefixes first (server/auth, the export record). */
+/** Actions the trail holds today, prefixes first (server/auth, the export record, etl/load.ts, server/warnings). */
 export const ACTIONS = [
   'auth',
   'auth.login',
@@ -46,7 +46,12 @@ export const ACTIONS = [
   'access.denied',
   'data.export',
   'data.load',
-  'data.change',
+  'warning',
+  'warning.run',
+  'warning.status',
+  'warning.assignee',
+  'warning.comment',
+  'rule.params',
   'user',
   'user.create',
   'user.disable',
