@@ -692,7 +692,10 @@ export function findRule(id: string): RuleDef | undefined {
 export function checkParamValue(p: RuleParam, v: string): string | undefined {
   switch (p.kind) {
     case 'date':
-      return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? undefined : `${p.name} must be a date YYYY-MM-DD`;
+      // A calendar date: Date.parse takes 2026-02-30 as 2 March, which DuckDB then refuses to cast (a 500 mid-run).
+      return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)
+        ? undefined
+        : `${p.name} must be a date YYYY-MM-DD`;
     case 'integer':
       return /^\d{1,4}$/.test(v) ? undefined : `${p.name} must be a whole number 0–9999`;
     case 'ratio':

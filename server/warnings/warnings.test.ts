@@ -285,6 +285,15 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
 
   it('rejects a bad run request', async () => {
     expect((await inject({ method: 'POST', url: '/api/warnings/run', payload: { asOf: '2025-13-45' } })).statusCode).toBe(400);
+    // Not a calendar date: refused before the rules run (DuckDB's cast failed mid-run, a 500).
+    expect((await inject({ method: 'POST', url: '/api/warnings/run', payload: { region: CITY, asOf: '2026-02-30' } })).statusCode).toBe(
+      400,
+    );
+    const param = await inject(
+      { method: 'PUT', url: '/api/warning-rules/R1/params', payload: { region: CITY, params: { as_of: '2026-02-30' } } },
+      admin,
+    );
+    expect(param.statusCode, param.body).toBe(400);
     expect((await inject({ method: 'POST', url: '/api/warnings/run', payload: { rules: ['R0'] } })).statusCode).toBe(400);
     expect((await inject({ method: 'POST', url: '/api/warnings/run', payload: { region: 'abcdef' } })).statusCode).toBe(400);
   });
