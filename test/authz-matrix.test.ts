@@ -22,10 +22,9 @@ import { accessFor } from '../server/auth/access.ts';
 import { ROLES, type Role } from '../server/auth/auth.types.ts';
 import { authService } from '../server/auth/auth.service.ts';
 import { TEST_PASSWORD, seedPgRegions, signIn, sessionCookie } from '../server/auth/testing.ts';
-import { RULES } from '../server/warnings/rules.ts';
-import * as warningsRepo from '../server/warnings/warnings.repository.ts';
 import { seedAnalytics } from './analytics-seed.ts';
 import { openTestDuck, pgTargets } from './db.ts';
+import { insertTestWarning, startTestRun } from './warning-seed.ts';
 
 const HOME = '990102';
 const SCOPES = { own: '990102', sibling: '990101', parent: '990100', other: '880100' } as const;
@@ -227,26 +226,22 @@ describe.each(pgTargets())('authorization matrix on $name', (target) => {
     for (const role of ROLES) await relogin(role);
 
     // One warning and one account in each scope's region.
-    await warningsRepo.syncRules(pg.db, RULES);
-    const runId = await warningsRepo.startRun(pg.db, 'test', null, ['R13']);
+    const runId = await startTestRun(pg);
     const service = authService(ctx);
     for (const [name, region] of Object.entries(SCOPES) as [ScopeName, string][]) {
-      const w = await pg.withConnection((tx) =>
-        tx.query<{ id: string }>(
-          `INSERT INTO warning (fingerprint, rule_id, area, region_code, subject_type, subject_id, subject_name, period, value, unit, threshold,
-             band, severity, message_zh, message_en, evidence, params, first_run_id, last_run_id)
-           VALUES ($1, 'R13', 'debt', $2, 'debt_type', 'general', '一般债务', '2026', '101.00', 'percent', '100', 'red', 'high', 'x', 'x', '{}', '{}', $3, $3)
-           RETURNING id`,
-          [`${region}`.padEnd(40, '0'), region, runId],
-        ),
-      );
+      const warningId = await insertTestWarning(pg, {
+        runId,
+        fingerprint: region.padEnd(40, '0'),
+        region,
+        subjectId: 'general',
+        subjectName: '一般债务',
+      });
       const u = await service.createUser(null, {
         username: `m-target-${region}`,
         role: 'observer',
         regionCode: region,
         password: TEST_PASSWORD,
       });
-      const warningId = w.rows[0]!.id;
       fixtures.set(name, {
         region,
         warningId,

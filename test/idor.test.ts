@@ -18,10 +18,9 @@ import type { AppContext } from '../server/core/context.ts';
 import type { Postgres } from '../server/core/pg.ts';
 import { APP_ROLE, SCOPE_SETTING } from '../server/auth/region-scope.ts';
 import { TEST_REGIONS, seedPgRegions, signIn } from '../server/auth/testing.ts';
-import { RULES } from '../server/warnings/rules.ts';
-import * as warningsRepo from '../server/warnings/warnings.repository.ts';
 import { seedAnalytics } from './analytics-seed.ts';
 import { openTestDuck, pgTargets } from './db.ts';
+import { insertTestWarning, startTestRun } from './warning-seed.ts';
 
 const REGIONS = TEST_REGIONS.map((r) => r.code).filter((c) => c !== '990000');
 const USERS = [
@@ -56,22 +55,12 @@ describe.each(pgTargets())('cross-region access on $name', (target) => {
     for (const u of USERS) {
       headers.set(u.name, (await signIn(app, { role: 'analyst', regionCode: u.regionCode, username: `idor-${u.name}` })).headers);
     }
-    await warningsRepo.syncRules(pg.db, RULES);
-    const runId = await warningsRepo.startRun(pg.db, 'test', null, ['R13']);
+    const runId = await startTestRun(pg);
     // Eight warnings in each region.
     let n = 0;
     for (const region of REGIONS) {
       for (let i = 0; i < 8; i++) {
-        const r = await pg.withConnection((tx) =>
-          tx.query<{ id: string }>(
-            `INSERT INTO warning (fingerprint, rule_id, area, region_code, subject_type, subject_id, subject_name, period, value, unit, threshold,
-               band, severity, message_zh, message_en, evidence, params, first_run_id, last_run_id)
-             VALUES ($1, 'R13', 'debt', $2, 'debt_type', $3, 'x', '2026', '101.00', 'percent', '100', 'red', 'high', 'x', 'x', '{}', '{}', $4, $4)
-             RETURNING id`,
-            [String(++n).padStart(40, '0'), region, `s${i}`, runId],
-          ),
-        );
-        ids.push(r.rows[0]!.id);
+        ids.push(await insertTestWarning(pg, { runId, fingerprint: String(++n).padStart(40, '0'), region, subjectId: `s${i}` }));
       }
     }
   });
