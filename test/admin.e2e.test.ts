@@ -15,7 +15,7 @@ import { buildApp, WEB_BUILD_DIR } from '../server/app.ts';
 import type { AppContext } from '../server/core/context.ts';
 import { ensureDemoUsers, issuedDemoAccount } from '../server/auth/demo-users.ts';
 import { authDb } from '../server/auth/auth.db.ts';
-import { base32Decode, totp } from '../server/auth/totp.ts';
+import { base32Decode, hotp, totpStep } from '../server/auth/totp.ts';
 import { login } from './e2e-login.ts';
 import { openDemoContext } from './demo-context.ts';
 
@@ -127,13 +127,25 @@ describe.skipIf(!hasChromium)('administration pages in a browser', () => {
     expect((await cells('object').first().innerText()).trim()).toBe('table: /admin/audit#audit-trail');
   });
 
-  it('refuses the export when it cannot be recorded', async () => {
+  it('refuses the export when it cannot be recorded, saying why when the server said why', async () => {
     const before = (await trail()).filter((r) => r.action === 'data.export').length;
     let downloads = 0;
     page.on('download', () => downloads++);
+    const failed = page.locator('[data-testid=export-failed]');
     await page.route('**/api/auth/audit-trail/exports', (route) => route.fulfill({ status: 503, body: '{}' }));
     await page.locator('section.panel [data-export=xlsx]').click();
-    await page.waitForSelector('[data-testid=export-failed]');
+    await expect.poll(async () => (await failed.innerText()).trim()).toBe('导出未能记入审计日志，已取消，请稍后重试。');
+    await page.unroute('**/api/auth/audit-trail/exports');
+    const limited = 'Too many requests; wait a minute. / 请求过于频繁，请稍后再试。';
+    await page.route('**/api/auth/audit-trail/exports', (route) =>
+      route.fulfill({
+        status: 429,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'rate_limited', message: limited, requestId: 'req-429' }),
+      }),
+    );
+    await page.locator('section.panel [data-export=csv]').click();
+    await expect.poll(async () => (await failed.innerText()).trim()).toBe(`导出未能记入审计日志，已取消：${limited} #req-429`);
     await page.unroute('**/api/auth/audit-trail/exports');
     expect(downloads).toBe(0);
     expect((await trail()).filter((r) => r.action === 'data.export').length).toBe(before);
@@ -198,13 +210,22 @@ describe.skipIf(!hasChromium)('administration pages in a browser', () => {
     const secret = (await p2.locator('[data-testid=totp-secret]').getAttribute('data-secret'))!;
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await shot(p2, 'totp-enrol');
-    await p2.locator('[data-testid=totp-code]').fill(totp(base32Decode(secret), new Date()));
+    // The code of the current step; the server takes the previous, current and next step and
+    // remembers the one used, so no later sign-in can replay it.
+    const key = base32Decode(secret);
+    const enrolStep = totpStep(new Date());
+    await p2.locator('[data-testid=totp-code]').fill(hotp(key, enrolStep));
     await p2.locator('[data-testid=totp-confirm]').click();
     await p2.waitForSelector('[data-testid=totp-done]');
     expect((await trail()).find((r) => r.action === 'auth.totp_enrol')).toMatchObject({ username: 'analyst', outcome: 'success' });
     await other.close();
 
-    // Signing in now asks for the code; the next step's code (this one was used to confirm) gets in.
+    // Signing in now asks for the code. It must be of a step after the one used to confirm, and
+    // within one step of the server's clock when it arrives: the step after the enrolment's if we are
+    // still in that step (the server takes it as "next"), else the current one (taken as "current",
+    // or as "previous" should a step boundary pass before the request lands). Computed just before
+    // it is submitted, on the clock the server reads too, so a boundary passing meanwhile does not
+    // get it refused.
     const third = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const p3 = await third.newPage();
     const account = issuedDemoAccount('analyst')!;
@@ -212,7 +233,10 @@ describe.skipIf(!hasChromium)('administration pages in a browser', () => {
     await p3.locator('[data-testid=login-username]').fill(account.username);
     await p3.locator('[data-testid=login-password]').fill(account.password);
     await p3.locator('[data-testid=login-submit]').click();
-    await p3.locator('[data-testid=login-totp]').fill(totp(base32Decode(secret), new Date(Date.now() + 30_000)));
+    const totpField = p3.locator('[data-testid=login-totp]');
+    await totpField.waitFor();
+    const signInStep = [enrolStep + 1n, totpStep(new Date())].reduce((a, b) => (a > b ? a : b));
+    await totpField.fill(hotp(key, signInStep));
     await p3.locator('[data-testid=login-submit]').click();
     await p3.waitForSelector('[data-testid=user-menu]');
     expect(await p3.locator('[data-testid=totp-open]').innerText()).toContain('✓');

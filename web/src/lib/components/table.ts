@@ -1,4 +1,7 @@
-/** Column model shared by DataTable and exports: the table and its files show the same cells. */
+/**
+ * Column model shared by DataTable and exports: the table and its files show the same cells, except
+ * where a column names a separate `exportValue` (a full text the screen shortens).
+ */
 import { formatMoney, formatPoints, formatRate, plainMoney, type MoneyUnit } from '../format/money';
 import type { ExportTable } from '../export/export';
 import type { Cell } from '../api/types';
@@ -13,6 +16,11 @@ export interface Column {
   text?: (row: Cell) => string;
   /** Tooltip of a cell (the UTC time behind a local one, a full text behind a shortened one). */
   title?: (row: Cell) => string;
+  /**
+   * The value the export writes when it differs from the screen's `text`: a file carries the full
+   * value, not one shortened to fit a table cell.
+   */
+  exportValue?: (row: Cell) => string | null;
 }
 
 export function cellDisplay(c: Column, row: Cell, unit: MoneyUnit): string {
@@ -41,6 +49,7 @@ export function exportTable(columns: Column[], rows: Cell[], unit: MoneyUnit, un
     })),
     rows: rows.map((r) =>
       columns.map((c) => {
+        if (c.exportValue) return c.exportValue(r);
         const v = r[c.key];
         if (c.text) return c.text(r);
         if (v == null) return null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportFilters, exportPage, exportTableName } from './audit';
+import { ApiError } from '../api/client';
+import { exportFilters, exportPage, exportTableName, recordRefusal } from './audit';
 
 describe('export audit record', () => {
   it('takes the URL query, lets the top bar win, drops empty values and keys the server refuses', () => {
@@ -25,5 +26,15 @@ describe('export audit record', () => {
     expect(exportPage('/项目')).toBe('/--');
     expect(exportTableName('project-P1\n-thread')).toBe('project-P1 -thread');
     expect(exportTableName('')).toBe('table');
+  });
+
+  it('says why an export was not recorded when the server said why', () => {
+    const region = new ApiError(403, 'That region is outside yours. / 该地区不在您的管辖范围内。', 'r-1', 'forbidden');
+    expect(recordRefusal(region)).toEqual({ reason: 'That region is outside yours. / 该地区不在您的管辖范围内。', requestId: 'r-1' });
+    const limited = new ApiError(429, 'Too many requests; wait a minute. / 请求过于频繁，请稍后再试。', undefined, 'rate_limited');
+    expect(recordRefusal(limited).reason).toBe('Too many requests; wait a minute. / 请求过于频繁，请稍后再试。');
+    // A server error or a lost connection has no message to show (the page asks to try again later).
+    expect(recordRefusal(new ApiError(503, ''))).toEqual({ reason: '', requestId: undefined });
+    expect(recordRefusal(new TypeError('x'))).toEqual({ reason: '' });
   });
 });

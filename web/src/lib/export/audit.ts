@@ -6,7 +6,7 @@
  * If the record cannot be written the export does not happen: under GB/T 22239 level 3 an export
  * that left no trace is worse than one the user has to retry.
  */
-import { apiUrl, postJson } from '../api/client';
+import { ApiError, apiUrl, postJson } from '../api/client';
 
 export interface ExportRecord {
   page: string;
@@ -54,4 +54,14 @@ export async function recordExport(r: ExportRecord): Promise<void> {
     page: exportPage(r.page),
     table: exportTableName(r.table),
   });
+}
+
+/**
+ * Why an export was not recorded, as the user should read it: the server's message for a refusal
+ * (the region is not theirs, too many requests, the session ended, …), '' when there is none to
+ * show (a server error, no network), and the request id to quote when the server gave one.
+ */
+export function recordRefusal(err: unknown): { reason: string; requestId?: string } {
+  if (!(err instanceof ApiError)) return { reason: '' };
+  return { reason: err.message, requestId: err.requestId };
 }

@@ -1,23 +1,70 @@
-import { describe, expect, it } from 'vitest';
-import { entryCell, fromLocalInput, localTime, pageOffset, pageSize, readFilters, searchQuery, toLocalInput, utcOffset } from './audit-log';
+// The page shows and takes local time. Pin the zone (Node applies a TZ change at once) so the
+// expected values below are literals, not recomputed with the code's own arithmetic; under UTC a
+// round trip through local time would prove nothing. Shanghai: UTC+8 all year, no daylight saving.
+const zoneBefore = process.env.TZ;
+process.env.TZ = 'Asia/Shanghai';
 
-describe('audit-log page helpers', () => {
-  it('round-trips a local datetime input through UTC', () => {
-    const utc = fromLocalInput('2026-03-01T16:05');
-    expect(utc).toMatch(/Z$/);
-    expect(toLocalInput(utc)).toBe('2026-03-01T16:05');
-    expect(localTime(utc)).toBe('2026-03-01 16:05:00');
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportTable } from '../../components/table';
+import { adminEn, adminZh } from '../../i18n/admin';
+import {
+  CHAIN_BREAKS,
+  chainBrokenKey,
+  detailColumn,
+  entryCell,
+  fromLocalInput,
+  localTime,
+  pageOffset,
+  pageSize,
+  readFilters,
+  searchQuery,
+  toLocalInput,
+  utcOffset,
+  type AuditEntry,
+} from './audit-log';
+
+afterAll(() => {
+  if (zoneBefore === undefined) delete process.env.TZ;
+  else process.env.TZ = zoneBefore;
+});
+
+const entry: AuditEntry = {
+  seq: '9',
+  occurredAt: '2026-03-01T08:00:00.000Z',
+  userId: '1',
+  username: 'admin',
+  role: 'admin',
+  regionCode: '990100',
+  action: 'data.export',
+  objectType: 'table',
+  objectId: '/debt#bonds',
+  outcome: 'success',
+  detail: { rows: 3 },
+  ip: '127.0.0.1',
+  hash: 'x',
+};
+
+describe('audit-log page helpers (in Asia/Shanghai)', () => {
+  it('shows UTC instants in local time', () => {
+    expect(localTime('2026-03-01T08:05:00.000Z')).toBe('2026-03-01 16:05:00');
+    // The local date is the next day from 16:00 UTC on.
+    expect(localTime('2026-02-28T16:30:09.000Z')).toBe('2026-03-01 00:30:09');
+    expect(localTime('not a time')).toBe('not a time');
+  });
+
+  it('reads and fills datetime-local inputs in local time', () => {
+    expect(fromLocalInput('2026-03-01T16:05')).toBe('2026-03-01T08:05:00.000Z');
+    expect(fromLocalInput('2026-03-01T00:30')).toBe('2026-02-28T16:30:00.000Z');
+    expect(toLocalInput('2026-03-01T08:05:00.000Z')).toBe('2026-03-01T16:05');
+    expect(toLocalInput('2026-02-28T16:30:00.000Z')).toBe('2026-03-01T00:30');
     expect(fromLocalInput('')).toBe('');
     expect(fromLocalInput('nonsense')).toBe('');
+    expect(toLocalInput('')).toBe('');
   });
 
   it('names the offset of the local zone', () => {
-    const at = new Date('2026-03-01T00:00:00Z');
-    const m = 0 - at.getTimezoneOffset();
-    const label = utcOffset(at);
-    expect(label).toMatch(/^UTC[+-]\d\d:\d\d$/);
-    const [h, min] = label.slice(4).split(':').map(Number) as [number, number];
-    expect((label[3] === '-' ? -1 : 1) * (h * 60 + min)).toBe(m + 0);
+    expect(utcOffset(new Date('2026-03-01T00:00:00Z'))).toBe('UTC+08:00');
+    expect(utcOffset(new Date('2026-07-01T00:00:00Z'))).toBe('UTC+08:00');
   });
 
   it('keeps the search in the URL: set filters only, paging when not the default', () => {
@@ -33,21 +80,33 @@ describe('audit-log page helpers', () => {
   });
 
   it('flattens an entry for the table', () => {
-    const c = entryCell({
-      seq: '9',
-      occurredAt: '2026-03-01T08:00:00.000Z',
-      userId: '1',
-      username: 'admin',
-      role: 'admin',
-      regionCode: '990100',
-      action: 'data.export',
-      objectType: 'table',
-      objectId: '/debt#bonds',
-      outcome: 'success',
-      detail: { rows: 3 },
-      ip: '127.0.0.1',
-      hash: 'x',
-    });
-    expect(c).toMatchObject({ object: 'table: /debt#bonds', detail: '{"rows":3}', local: localTime('2026-03-01T08:00:00.000Z') });
+    expect(entryCell(entry)).toMatchObject({ object: 'table: /debt#bonds', detail: '{"rows":3}', local: '2026-03-01 16:00:00' });
+  });
+
+  it('shortens a long detail on screen but exports it in full', () => {
+    const detail = { reason: 'x'.repeat(120), filters: { region: '990100' } };
+    const full = JSON.stringify(detail);
+    const row = entryCell({ ...entry, detail });
+    const col = detailColumn('Detail');
+    const shown = col.text!(row);
+    expect(shown).toHaveLength(90);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(col.title!(row)).toBe(full);
+    expect(exportTable([col], [row], 'yuan', '').rows).toEqual([[full]]);
+    // A short detail is the same on screen and in the file.
+    expect(col.text!(entryCell(entry))).toBe('{"rows":3}');
+  });
+
+  it('names each reason the chain check gives, in both languages', () => {
+    for (const reason of CHAIN_BREAKS) {
+      const key = chainBrokenKey(reason);
+      expect(key).toBe(`auditLog.chainBroken.${reason}`);
+      expect(adminZh[key]).toContain('{seq}');
+      expect(adminEn[key]).toContain('{seq}');
+      expect(adminEn[key]).not.toContain(reason);
+    }
+    // A reason this page does not know yet is shown as its code.
+    expect(chainBrokenKey('something_new')).toBe('auditLog.chainBroken');
+    expect(adminEn['auditLog.chainBroken']).toContain('{reason}');
   });
 });

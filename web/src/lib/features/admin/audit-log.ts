@@ -3,6 +3,8 @@
  * time, saying which zone), the URL that holds the search, and rows flattened for the table.
  */
 import type { Cell } from '../../api/types';
+import type { Column } from '../../components/table';
+import type { AdminMessageKey } from '../../i18n/admin';
 
 export interface AuditEntry {
   seq: string;
@@ -121,6 +123,34 @@ export function pageOffset(params: URLSearchParams): number {
 export function detailText(detail: Record<string, unknown>): string {
   const s = JSON.stringify(detail ?? {});
   return s === '{}' ? '' : s;
+}
+
+/** How many characters of the detail a table cell shows; the tooltip and the export carry all of it. */
+export const DETAIL_SHOWN = 90;
+
+/** The detail column: shortened on screen, in full in the tooltip and in exported files. */
+export function detailColumn(label: string): Column {
+  const full = (r: Cell) => String(r.detail ?? '');
+  return {
+    key: 'detail',
+    label,
+    kind: 'text',
+    text: (r) => {
+      const d = full(r);
+      return d.length > DETAIL_SHOWN ? `${d.slice(0, DETAIL_SHOWN - 1)}…` : d;
+    },
+    title: full,
+    exportValue: full,
+  };
+}
+
+/** Why GET /api/auth/audit-trail/verify found the chain broken (server/auth/audit-trail.repository.ts VerifyResult). */
+export const CHAIN_BREAKS = ['seq_gap', 'prev_hash_mismatch', 'hash_mismatch'] as const;
+export type ChainBreak = (typeof CHAIN_BREAKS)[number];
+
+/** The message of a broken chain: one per reason the server gives, a generic one (naming the code) for any other. */
+export function chainBrokenKey(reason: string): AdminMessageKey {
+  return (CHAIN_BREAKS as readonly string[]).includes(reason) ? `auditLog.chainBroken.${reason as ChainBreak}` : 'auditLog.chainBroken';
 }
 
 /** A row for DataTable and the export. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { userCell, userStatuses, type UserSummary } from './users';
+import { USERNAME_PATTERN, userCell, userStatuses, type UserSummary } from './users';
 
 const base: UserSummary = {
   id: '3',
@@ -21,5 +21,14 @@ describe('user statuses', () => {
     expect(userStatuses({ ...base, disabled: true, locked: true })).toEqual(['disabled', 'locked']);
     expect(userStatuses({ ...base, mustChangePassword: true, totpEnabled: true })).toEqual(['active', 'pending', 'totp']);
     expect(userCell({ ...base, locked: true }).status).toBe('active locked');
+  });
+});
+
+describe('user name rule', () => {
+  it("is the server's: 3–64 of a-z 0-9 . _ -, the first a letter or digit, no upper case", () => {
+    // As the browser applies a pattern attribute: the whole value, v flag.
+    const ok = (name: string) => new RegExp(`^(?:${USERNAME_PATTERN})$`, 'v').test(name);
+    expect(['zhang.san', 'e2e-clerk', '9_a', 'a'.repeat(64)].filter(ok)).toHaveLength(4);
+    expect(['ab', 'a'.repeat(65), '.zhang', '-a1', '_ab', 'Zhang', 'zhang san', ' zhang', '张三'].filter(ok)).toEqual([]);
   });
 });

@@ -17,6 +17,13 @@ export interface UserSummary {
   lastLoginAt: string | null;
 }
 
+/**
+ * A new account's user name as the server takes it (server/auth/auth.schema.ts CreateUserBody:
+ * ^[a-z0-9][a-z0-9._-]{2,63}$): 3–64 characters, lower case only, the first a letter or digit. The
+ * form's pattern attribute (anchored by the browser, compiled with the v flag), so it says so at once.
+ */
+export const USERNAME_PATTERN = '[a-z0-9][a-z0-9._\\-]{2,63}';
+
 export type UserStatus = 'active' | 'disabled' | 'locked' | 'pending' | 'totp';
 
 /** What the status column shows: disabled, or active; then locked, a pending password change, TOTP. */
