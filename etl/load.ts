@@ -147,7 +147,23 @@ export async function loadPaths(ctx: EtlContext, inputs: readonly string[], opts
 }
 
 export async function loadFile(ctx: EtlContext, file: string, opts: LoadOptions = {}, runRecovery = true): Promise<FileReport> {
-  const report = await loadOne(ctx, file, opts, runRecovery);
+  let report: FileReport;
+  try {
+    report = await loadOne(ctx, file, opts, runRecovery);
+  } catch (err) {
+    // A load that failed outright (a database gone, a disk full) is recorded too, if the database
+    // still takes a row; the error itself goes to the caller either way.
+    await ctx.pg
+      .transaction((tx) =>
+        auditLoad(ctx, tx, 'failure', null, {
+          file: path.basename(file),
+          status: 'failed',
+          error: String((err as Error)?.message ?? err).slice(0, 300),
+        }),
+      )
+      .catch(() => undefined);
+    throw err;
+  }
   // A loaded batch's data.load row commits with the batch (commitBatch); the other outcomes
   // (rejected, already loaded) change no data and get a row of their own.
   if (report.status !== 'loaded')

@@ -50,6 +50,9 @@ import { CSRF_HEADER } from '../server/auth/require-auth.ts';
 import { TEST_PASSWORD, seedPgRegions, sessionCookie } from '../server/auth/testing.ts';
 import { seedAnalytics } from './analytics-seed.ts';
 import { pgTargets } from './db.ts';
+
+/** Each run explores new inputs; the seed is printed with the counts, and API_FUZZ_SEED replays it. */
+const BASE_SEED = Number(process.env.API_FUZZ_SEED ?? Date.now() % 2 ** 31);
 import { insertTestWarning, startTestRun } from './warning-seed.ts';
 
 /** Free requests per route and target, in ROUNDS rounds over all routes. */
@@ -780,7 +783,7 @@ describe.each(pgTargets())('API fuzz on $name', (target) => {
     };
 
     const check = async (route: RouteInfo, arb: fc.Arbitrary<FuzzRequest>, numRuns: number, what: string) => {
-      const seed = Date.now() ^ (route.url.length * 7919);
+      const seed = BASE_SEED ^ (route.url.length * 7919);
       const out = await fc.check(
         fc.asyncProperty(arb, async (req) => {
           await send(route, req);
@@ -820,7 +823,7 @@ describe.each(pgTargets())('API fuzz on $name', (target) => {
       `API fuzz (${target.name}): ${routes.length} routes × ${RUNS_PER_ROUTE} free runs + ${focusedRuns} focused runs ` +
         `(${RUNS_PER_INPUT} per input) = ${tally.requests} requests; ` +
         `by class ${JSON.stringify(tally.byClass)}; by status ${JSON.stringify(tally.byStatus)}; 5xx ${fivexx}; ` +
-        `problems ${problems.length}; fresh sign-ins ${generation - 1}`,
+        `problems ${problems.length}; fresh sign-ins ${generation - 1}; seed ${BASE_SEED} (replay with API_FUZZ_SEED=${BASE_SEED})`,
     );
     // The first few of each route and kind of problem.
     const shown = new Map<string, number>();

@@ -171,6 +171,13 @@ function inflatedSize(data: Buffer, limit: number): Promise<number> {
 
 /** Throws WorkbookRejected unless `file` is a ZIP within the limits. Returns the file's bytes. */
 export async function checkZip(file: string, limits: ZipLimits = XLSX_LIMITS): Promise<Buffer> {
+  // A workbook is compressed: a file bigger than everything it may inflate to is padding, not read.
+  const size = fs.statSync(file).size;
+  if (size > limits.totalBytes)
+    throw new WorkbookRejected(
+      `文件大小超过 ${MiB(limits.totalBytes)}，超出 Excel 文件的读取上限，未读取；大表请导出为 CSV 载入`,
+      `the file is larger than ${MiB(limits.totalBytes)}, over the limit for an Excel file; it was not read. Export large tables as CSV`,
+    );
   const buf = fs.readFileSync(file);
   if (buf.length < 22) throw notAZip('the file is too short to be a ZIP archive', '文件太短，不是 ZIP 压缩包');
   const entries = directory(buf, limits);

@@ -21,9 +21,8 @@
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { ROLES, type Role } from './auth.types.ts';
-import { requireAuth, type RequireAuthOptions } from './require-auth.ts';
+import { recordDenial, requireAuth, type RequireAuthOptions } from './require-auth.ts';
 import { HttpError } from '../core/errors.ts';
-import { authService } from './auth.service.ts';
 import { RegionForbidden } from './region-scope.ts';
 
 export type Access = 'public' | RequireAuthOptions;
@@ -137,17 +136,9 @@ export function installAccessControl(app: FastifyInstance): RegisteredRoute[] {
     const user = request.user;
     if (!user || !(err instanceof HttpError) || err.statusCode !== 403 || AUDITED_BY_SERVICE.has(err.code)) return;
     // A failure to record is logged; the refusal itself stands either way.
-    await authService(request.server.ctx)
-      .recordEvent({
-        action: 'access.denied',
-        outcome: 'denied',
-        actor: user,
-        objectType: 'route',
-        objectId: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
-        detail: { reason: err.code, ...(err instanceof RegionForbidden ? { region: err.region } : {}) },
-        ip: request.ip,
-      })
-      .catch((e: unknown) => request.log.error({ err: e }, 'could not record a refusal in the audit trail'));
+    await recordDenial(request, user, err.code, err instanceof RegionForbidden ? { region: err.region } : {}).catch((e: unknown) =>
+      request.log.error({ err: e }, 'could not record a refusal in the audit trail'),
+    );
   });
   return seen;
 }

@@ -113,7 +113,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/auth/users', { schema: { body: CreateUserBody, response: { 200: CreateUserResponse } } }, async (req) => {
     const user = currentUser(req);
     if (!canSee(user, req.body.regionCode)) throw forbidden('That region is outside yours. / 该地区不在您的管辖范围内。');
-    return service.createUser(user, req.body, clientInfo(req));
+    // A first password, typed or generated, is known to the admin who set it: the user changes it at first sign-in.
+    return service.createUser(user, { ...req.body, mustChangePassword: true }, clientInfo(req));
   });
 
   const adminAction = (path: string, run: (user: AuthUser, id: string, client: ReturnType<typeof clientInfo>) => Promise<void>): void => {

@@ -279,6 +279,16 @@ describe.each(pgTargets())('auth on $name', (target) => {
     expect(created.statusCode).toBe(200);
     const { user, password } = created.json() as { user: { id: string; mustChangePassword: boolean }; password: string };
     expect(user.mustChangePassword).toBe(true);
+    // A password the admin typed is as known to the admin as a generated one.
+    const typed = await app.inject({
+      method: 'POST',
+      url: '/api/auth/users',
+      headers: authHeaders(admin),
+      payload: { username: 'deputy2', role: 'deputy', regionCode: '990102', password: 'Admin-Typed-Secret-5' },
+    });
+    expect(typed.statusCode, typed.body).toBe(200);
+    expect(typed.json()).toMatchObject({ user: { mustChangePassword: true } });
+    expect(typed.json()).not.toHaveProperty('password');
     const d = await login(app, 'deputy1', password);
     const blocked = await app.inject({ method: 'GET', url: '/api/probe/read', headers: authHeaders(d) });
     expect(blocked.statusCode).toBe(403);

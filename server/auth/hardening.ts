@@ -31,6 +31,8 @@ export const EXPENSIVE_ROUTES: Record<string, number> = {
   'POST /api/warnings/run': 6,
   // Walks the whole hash chain.
   'GET /api/auth/audit-trail/verify': 6,
+  // A count and free-text search over months of audit rows.
+  'GET /api/auth/audit-trail': 60,
   // One per export click: more than this is a script growing the audit table.
   'POST /api/auth/audit-trail/exports': 60,
 };

@@ -38,17 +38,7 @@ export function requireAuth(opts: RequireAuthOptions = {}): onRequestAsyncHookHa
         : unauthenticated();
     }
     const user = resolved.user;
-    const deny = async (reason: string, detail: Record<string, unknown> = {}) => {
-      await service.recordEvent({
-        action: 'access.denied',
-        outcome: 'denied',
-        actor: user,
-        objectType: 'route',
-        objectId: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
-        detail: { reason, ...detail },
-        ip: client.ip,
-      });
-    };
+    const deny = (reason: string, detail: Record<string, unknown> = {}) => recordDenial(request, user, reason, detail);
 
     if (!SAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
@@ -67,6 +57,19 @@ export function requireAuth(opts: RequireAuthOptions = {}): onRequestAsyncHookHa
     }
     request.user = user;
   };
+}
+
+/** One access.denied row: who, which route, why. */
+export function recordDenial(request: FastifyRequest, user: AuthUser, reason: string, detail: Record<string, unknown> = {}): Promise<void> {
+  return authService(request.server.ctx).recordEvent({
+    action: 'access.denied',
+    outcome: 'denied',
+    actor: user,
+    objectType: 'route',
+    objectId: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+    detail: { reason, ...detail },
+    ip: request.ip,
+  });
 }
 
 /** `request.user` on a route behind `requireAuth`; a 401 if the hook was forgotten. */

@@ -64,6 +64,8 @@ export function registerAuthCommands(program: Command): void {
           regionCode: o.region,
           displayName: o.displayName,
           password: o.password,
+          // Typed or generated, the operator knows it: the user changes it at first sign-in.
+          mustChangePassword: true,
         });
         process.stdout.write(`created ${r.user.username} (${r.user.role}, region ${r.user.regionCode})\n`);
         if (r.password) {

@@ -17,7 +17,7 @@ export function installFiniteNumbers(app: FastifyInstance): void {
       ['body', req.body],
     ] as const) {
       const where = nonFinite(value, part, 0);
-      if (where) throw new HttpError(400, 'validation', `${where} must be a finite number`);
+      if (where) throw new HttpError(400, 'validation', `${where} must be a finite number / ${where} 须为有限数值`);
     }
   });
 }

@@ -125,6 +125,32 @@ export async function runWarnings(ctx: Ctx, opts: RunOptions = {}): Promise<RunS
   if (opts.region !== undefined && !/^\d{6}$/.test(opts.region)) throw badRequest('region must be a 6-digit code');
   if (opts.asOf !== undefined && checkParamValue({ name: 'asOf', kind: 'date', default: null, zh: '', en: '' }, opts.asOf))
     throw badRequest('asOf must be a date YYYY-MM-DD');
+  try {
+    return await evaluateAndPersist(ctx, opts, rules, t0);
+  } catch (err) {
+    // A run that failed (a rule's SQL, the database) is recorded too, if Postgres still takes a row.
+    const by = opts.by ?? processActing();
+    await ctx.pg
+      .transaction((tx) =>
+        recordAudit(tx, {
+          action: 'warning.run',
+          outcome: 'failure',
+          actor: by.actor,
+          ip: by.ip,
+          objectType: 'warning_run',
+          detail: {
+            trigger: opts.trigger ?? 'cli',
+            region: opts.region ?? null,
+            error: String((err as Error)?.message ?? err).slice(0, 300),
+          },
+        }),
+      )
+      .catch(() => undefined);
+    throw err;
+  }
+}
+
+async function evaluateAndPersist(ctx: Ctx, opts: RunOptions, rules: RuleDef[], t0: number): Promise<RunSummary> {
   await repo.syncRules(ctx.pg.db, RULES);
   const overrides = await overridesByRule(ctx);
 

@@ -365,6 +365,22 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
     expect(rows[6]!).toMatchObject({ object_id: 'GET /api/warnings', detail: { reason: 'region_forbidden', region: '880100' } });
   });
 
+  it('records a run that failed as a warning.run failure', async () => {
+    const gone = await openTestDuck();
+    await gone.close();
+    const count = async () =>
+      Number(
+        (
+          await ctx.pg.withConnection((tx) =>
+            tx.query<{ n: string }>(`SELECT count(*) AS n FROM auth.audit_trail WHERE action = 'warning.run' AND outcome = 'failure'`),
+          )
+        ).rows[0]!.n,
+      );
+    const before = await count();
+    await expect(runWarnings({ pg: ctx.pg, duck: gone }, { trigger: 'test', rules: ['R12'] })).rejects.toThrow();
+    expect(await count()).toBe(before + 1);
+  });
+
   it('serves OpenAPI at /api/docs, offline', async () => {
     const spec = await app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(spec.statusCode).toBe(200);
