@@ -145,7 +145,8 @@ describe.skipIf(!hasChromium)('administration pages in a browser', () => {
       }),
     );
     await page.locator('section.panel [data-export=csv]').click();
-    await expect.poll(async () => (await failed.innerText()).trim()).toBe(`导出未能记入审计日志，已取消：${limited} #req-429`);
+    await expect.poll(() => failed.locator('.rid').innerText()).toBe('#req-429');
+    expect((await failed.innerText()).replace('#req-429', '').trim()).toBe(`导出未能记入审计日志，已取消：${limited}`);
     await page.unroute('**/api/auth/audit-trail/exports');
     expect(downloads).toBe(0);
     expect((await trail()).filter((r) => r.action === 'data.export').length).toBe(before);
@@ -159,6 +160,18 @@ describe.skipIf(!hasChromium)('administration pages in a browser', () => {
     await page.locator('[data-field=displayName]').fill('王五');
     await page.locator('[data-field=role]').selectOption('analyst');
     await page.locator('[data-field=region]').selectOption('990102');
+    // A typed password does not outlive its use: not after a refused create, not after a switch to "generate".
+    const typed = page.locator('[data-field=password]');
+    await page.locator('[data-field=typed]').check();
+    await typed.fill('xx-e2e-clerk-2026X');
+    await page.locator('[data-testid=add-user-submit]').click();
+    await page.locator('[data-testid=add-user] [role=alert]').waitFor();
+    expect(await typed.inputValue()).toBe('');
+    await typed.fill('Kx9#mT2v!qLp7w');
+    await page.locator('[data-field=generate]').check();
+    await page.locator('[data-field=typed]').check();
+    expect(await typed.inputValue()).toBe('');
+    await page.locator('[data-field=generate]').check();
     await page.locator('[data-testid=add-user-submit]').click();
     const password = (await page.locator('[data-testid=one-time-value]').innerText()).trim();
     expect(password.length).toBeGreaterThanOrEqual(12);
