@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two files at a time on this 2-core machine (vitest's default is cores − 1 = one): many
+    // tests wait on the Postgres server, child processes or Chromium rather than on the CPU.
+    maxWorkers: 2,
     projects: [
       {
         test: {
