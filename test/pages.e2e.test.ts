@@ -128,6 +128,17 @@ describe.skipIf(!hasChromium)('project, assets, audit and economy pages in a bro
     expect(await text('[data-kpi=amount] .value')).toBe(formatMoney(String(f.a), 'yuan'));
     await page.waitForSelector('[data-testid=audit-matrix]');
     await page.waitForSelector('[data-testid=audit-findings]');
+    // Codes repeat across regions: each finding row names its region (by name), and that pair exists.
+    const first = page.locator('[data-testid=audit-findings] tbody tr').first();
+    const [code, regionShown] = [
+      await first.locator('td[data-key=finding_code]').innerText(),
+      await first.locator('td[data-key=region]').innerText(),
+    ];
+    const pair = await sql(
+      `SELECT CAST(count(*) AS INTEGER) AS n FROM audit_finding f JOIN region r ON r.code = f.region_code WHERE f.finding_code = ? AND r.name = ?`,
+      [code.trim(), regionShown.trim()],
+    );
+    expect(Number(pair.n), `${regionShown} ${code}`).toBe(1);
     const r15 = await ctx.pg.withConnection((tx) =>
       tx.query(`SELECT 1 FROM warning WHERE rule_id = 'R15' AND status <> 'resolved_by_data'`),
     );
