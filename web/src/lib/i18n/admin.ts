@@ -95,7 +95,7 @@ export const adminZh = {
   'users.generate': '自动生成（推荐）',
   'users.typed': '手动输入',
   'users.policy':
-    '密码要求：至少 12 位；包含小写字母、大写字母、数字、其他字符中的至少 3 类；不得包含用户名；不得为常见密码。用户首次登录须修改自动生成的密码。',
+    '密码要求：至少 12 位；包含小写字母、大写字母、数字、其他字符中的至少 3 类；不得包含用户名；不得为常见密码。无论自动生成还是手动输入，用户首次登录都须修改初始密码。',
   'users.create': '创建',
   'users.created': '已创建用户 {username}。',
   'users.done': '已完成。',
@@ -217,7 +217,7 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'users.generate': 'Generate (recommended)',
   'users.typed': 'Type one',
   'users.policy':
-    'Password rules: at least 12 characters; 3 of lower-case, upper-case, digits, other characters; not containing the user name; not a common password. A generated password must be changed at the first sign-in.',
+    'Password rules: at least 12 characters; 3 of lower-case, upper-case, digits, other characters; not containing the user name; not a common password. Generated or typed, the first password must be changed at the first sign-in.',
   'users.create': 'Create',
   'users.created': 'User {username} created.',
   'users.done': 'Done.',
