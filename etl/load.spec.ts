@@ -157,7 +157,7 @@ describe.each(pgTargets())('load on $name', (target) => {
     expect(rows.map((r) => [r.action, r.outcome, r.username, r.object_type, r.object_id, r.detail.status])).toEqual([
       ['data.load', 'failure', 'loader', 'file', 'pay_audit.csv', 'rejected'],
       ['data.load', 'success', 'loader', 'load_batch', String(loaded.batch_id), 'loaded'],
-      ['data.load', 'success', expect.stringMatching(/^os:/), 'load_batch', String(loaded.batch_id), 'already_loaded'],
+      ['data.load', 'success', expect.stringMatching(/^cli:/), 'load_batch', String(loaded.batch_id), 'already_loaded'],
     ]);
     expect(rows[1]!.detail).toMatchObject({ kind: 'payments', rows: 1, rejected_rows: 1, replaces: null });
   });

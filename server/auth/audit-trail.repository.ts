@@ -38,11 +38,11 @@ export interface Acting {
 export function processActing(): Acting {
   let name = 'unknown';
   try {
-    name = os.userInfo().username;
+    name = os.userInfo().username || name;
   } catch {
     // No passwd entry for the uid (some containers): keep "unknown".
   }
-  return { actor: { id: null, username: `os:${name}`, role: null, regionCode: null } };
+  return { actor: { id: null, username: `cli:${name}`, role: null, regionCode: null } };
 }
 
 export interface AuditEvent {

@@ -3,28 +3,19 @@
  * Commands act as "cli:<OS user>" in the audit trail: whoever can run them already holds the
  * data directory or the database URL.
  */
-import os from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config.ts';
 import { openContext, type AppContext } from '../core/context.ts';
 import { HttpError } from '../core/errors.ts';
 import { ROLES } from '../auth/auth.types.ts';
 import { authService } from '../auth/auth.service.ts';
-import { verifyAuditTrail, type AuditActor } from '../auth/audit-trail.repository.ts';
+import { processActing, verifyAuditTrail, type AuditActor } from '../auth/audit-trail.repository.ts';
 
 class UserError extends Error {
   override name = 'UserError';
 }
 
-function cliActor(): AuditActor {
-  let who = 'unknown';
-  try {
-    who = os.userInfo().username || who;
-  } catch {
-    // No passwd entry for the uid (containers): keep "unknown".
-  }
-  return { id: null, username: `cli:${who}`, role: null, regionCode: null };
-}
+const cliActor = (): AuditActor => processActing().actor;
 
 async function withContext<T>(command: string, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
   const ctx = await openContext(loadConfig(), command);

@@ -355,7 +355,7 @@ describe.each(pgTargets())('warnings API on $name', (target) => {
       ['rule.params', 'success', 'admin', 'warning_rule'],
       ['rule.params', 'success', 'admin', 'warning_rule'],
       ['access.denied', 'denied', 'analyst', 'route'],
-      ['warning.run', 'success', expect.stringMatching(/^os:/), 'warning_run'],
+      ['warning.run', 'success', expect.stringMatching(/^cli:/), 'warning_run'],
     ]);
     expect(rows[0]!.detail).toMatchObject({ trigger: 'api', region: DISTRICT, fired: 3 });
     expect(rows[1]!).toMatchObject({ object_id: w.id, detail: { from: 'new', to: 'acknowledged' }, ip: '127.0.0.1' });
