@@ -62,6 +62,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await installHardening(app, {
     indexHtmlPath: serveWeb ? path.join(WEB_BUILD_DIR, 'index.html') : undefined,
     loginPerMinute: ctx.config.auth.loginRateLimitPerMinute,
+    expensivePercent: ctx.config.auth.expensiveRateLimitPercent,
   });
   // OpenAPI at /api/docs: registered before the routes so that it sees every one of them.
   await registerApiDocs(app);

@@ -108,4 +108,29 @@ describe('HTTP hardening', () => {
     expect(codes.slice(0, 6).every((c) => c === 200)).toBe(true);
     expect(codes.at(-1)).toBe(429);
   });
+
+  it("scales the expensive routes' limits by CAIJIAN_RATE_LIMIT_PERCENT", async () => {
+    const half = await buildApp({ ...ctx, config: loadConfig({ CAIJIAN_RATE_LIMIT_PERCENT: '50' }) }, { web: false });
+    try {
+      const { headers } = await signIn(half, { role: 'analyst', regionCode: '990102', username: 'half-rate' });
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++)
+        codes.push(
+          (
+            await half.inject({
+              method: 'POST',
+              url: '/api/warnings/run',
+              headers,
+              payload: { region: '990102' },
+              remoteAddress: '10.9.9.9',
+            })
+          ).statusCode,
+        );
+      // 6 a minute listed, 50 %: the fourth is refused.
+      expect(codes).toEqual([200, 200, 200, 429]);
+    } finally {
+      await half.close();
+    }
+    expect(() => loadConfig({ CAIJIAN_RATE_LIMIT_PERCENT: '5' })).toThrow(/CAIJIAN_RATE_LIMIT_PERCENT must be an integer 10–10000/);
+  });
 });

@@ -42,6 +42,8 @@ export interface HardeningOptions {
   indexHtmlPath?: string;
   /** Logins per minute and client address. */
   loginPerMinute: number;
+  /** EXPENSIVE_ROUTES' limits scaled by this percentage (100 = as listed). */
+  expensivePercent?: number;
 }
 
 /**
@@ -101,7 +103,13 @@ export async function installHardening(app: FastifyInstance, opts: HardeningOpti
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const m of methods) {
       const key = `${m.toUpperCase()} ${route.url}`;
-      const max = key === 'POST /api/auth/login' ? opts.loginPerMinute : EXPENSIVE_ROUTES[key];
+      const listed = EXPENSIVE_ROUTES[key];
+      const max =
+        key === 'POST /api/auth/login'
+          ? opts.loginPerMinute
+          : listed === undefined
+            ? undefined
+            : Math.max(1, Math.round((listed * (opts.expensivePercent ?? 100)) / 100));
       if (max !== undefined) route.config = { ...(route.config ?? {}), rateLimit: { max, timeWindow: 60_000 } };
     }
   });

@@ -27,6 +27,7 @@ export const TEST_AUTH_CONFIG: AuthConfig = {
   lockoutMinutes: 15,
   passwordMaxAgeDays: 0,
   loginRateLimitPerMinute: 10_000,
+  expensiveRateLimitPercent: 100,
   secretKey: undefined,
 };
 

@@ -38,6 +38,11 @@ export interface AuthConfig {
   /** Login attempts allowed per client address per minute (on top of the per-account lockout). */
   loginRateLimitPerMinute: number;
   /**
+   * Scales the per-address limits of the expensive routes (server/auth/hardening.ts), in percent:
+   * raise it where a whole office reaches the server through one address (NAT, a proxy not trusted).
+   */
+  expensiveRateLimitPercent: number;
+  /**
    * Key (32 bytes, base64 or hex) that seals TOTP secrets at rest. When absent a random key is
    * created once in `dataDir/auth-secret.key` (mode 0600), outside the database on purpose.
    */
@@ -76,6 +81,7 @@ function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig {
     lockoutMinutes: parseIntIn('CAIJIAN_LOCKOUT_MINUTES', env.CAIJIAN_LOCKOUT_MINUTES ?? '15', 1, 7 * 24 * 60),
     passwordMaxAgeDays: parseIntIn('CAIJIAN_PASSWORD_MAX_AGE_DAYS', env.CAIJIAN_PASSWORD_MAX_AGE_DAYS ?? '0', 0, 3650),
     loginRateLimitPerMinute: parseIntIn('CAIJIAN_LOGIN_RATE_LIMIT', env.CAIJIAN_LOGIN_RATE_LIMIT ?? '20', 1, 10_000),
+    expensiveRateLimitPercent: parseIntIn('CAIJIAN_RATE_LIMIT_PERCENT', env.CAIJIAN_RATE_LIMIT_PERCENT ?? '100', 10, 10_000),
     secretKey: parseSecretKey(env.CAIJIAN_SECRET_KEY),
   };
 }
