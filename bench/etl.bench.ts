@@ -43,7 +43,7 @@ async function run(target: string, pg: Postgres, source: string): Promise<Run> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   await migratePostgres(pg);
-  const duck = await openDuck(path.join(dir, 'bench.duckdb'));
+  const duck = await openDuck(path.join(dir, 'bench.duckdb'), { memoryLimit: loadConfig().duckdbMemoryLimit });
   await migrateDuck(duck);
   const ctx: EtlContext = { pg, duck, config: loadConfig({}, { dataDir: dir }) };
   try {
@@ -78,7 +78,8 @@ async function run(target: string, pg: Postgres, source: string): Promise<Run> {
 async function ceiling(source: string): Promise<number> {
   const file = path.join(OUT, 'ceiling.duckdb');
   fs.rmSync(file, { force: true });
-  const duck = await openDuck(file);
+  // The same memory limit as the load's own DuckDB.
+  const duck = await openDuck(file, { memoryLimit: loadConfig().duckdbMemoryLimit });
   try {
     const t0 = performance.now();
     await duck.run(`CREATE TABLE payment_raw AS SELECT * FROM read_csv('${source}', header = true)`);

@@ -10,6 +10,11 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The DuckDB analytics file. */
   duckdbPath: string;
+  /**
+   * DuckDB's memory limit ("1GB"): above it sorts and aggregates spill to a temporary directory
+   * beside the file, so a 1e7-row load stays bounded (its publish sorts the batch).
+   */
+  duckdbMemoryLimit: string;
   host: string;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -65,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     databaseUrl,
     duckdbPath: overrides.duckdbPath ?? path.join(dataDir, 'caijian.duckdb'),
+    duckdbMemoryLimit: overrides.duckdbMemoryLimit ?? parseMemory('CAIJIAN_DUCKDB_MEMORY_LIMIT', env.CAIJIAN_DUCKDB_MEMORY_LIMIT ?? '1GB'),
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
     port,
     logLevel,
@@ -84,6 +90,13 @@ function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig {
     expensiveRateLimitPercent: parseIntIn('CAIJIAN_RATE_LIMIT_PERCENT', env.CAIJIAN_RATE_LIMIT_PERCENT ?? '100', 10, 10_000),
     secretKey: parseSecretKey(env.CAIJIAN_SECRET_KEY),
   };
+}
+
+function parseMemory(name: string, v: string): string {
+  const t = v.trim();
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(t))
+    throw new ConfigError(`${name} must be a size such as 512MB or 2GB (got "${v}")`);
+  return t;
 }
 
 function parseIntIn(name: string, v: string, min: number, max: number): number {

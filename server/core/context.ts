@@ -35,7 +35,7 @@ export async function openContext(config: Config, command: string): Promise<AppC
   try {
     const pg = await openPostgres(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pg') });
     await migratePostgres(pg);
-    const duck = await openDuck(config.duckdbPath);
+    const duck = await openDuck(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit });
     await migrateDuck(duck);
     return {
       config,

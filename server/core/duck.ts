@@ -20,10 +20,10 @@ export interface Duck {
   close(): Promise<void>;
 }
 
-/** `file` = path to a .duckdb file, or ':memory:' (tests). */
-export async function openDuck(file: string): Promise<Duck> {
+/** `file` = path to a .duckdb file, or ':memory:' (tests); `memoryLimit` as DuckDB reads it ("1GB"). */
+export async function openDuck(file: string, opts: { memoryLimit?: string } = {}): Promise<Duck> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const instance = await DuckDBInstance.create(file);
+  const instance = await DuckDBInstance.create(file, opts.memoryLimit ? { memory_limit: opts.memoryLimit } : undefined);
   const shared = await instance.connect();
   // Serialise use of the shared connection: a connection runs one statement at a time.
   let queue: Promise<unknown> = Promise.resolve();

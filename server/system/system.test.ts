@@ -66,3 +66,24 @@ describe('GET /api/health', () => {
     }
   });
 });
+
+describe('DuckDB memory limit', () => {
+  it('opens the analytics file with the configured limit, 1GB by default, and refuses a malformed one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caijian-duckmem-'));
+    try {
+      expect(loadConfig({}).duckdbMemoryLimit).toBe('1GB');
+      const config = loadConfig({ CAIJIAN_DUCKDB_MEMORY_LIMIT: '768MB' }, { dataDir: dir });
+      const duck = await openDuck(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit });
+      try {
+        const [row] = await duck.all<{ v: string }>(`SELECT current_setting('memory_limit') AS v`);
+        // DuckDB reports the limit in binary units: 768 MB = 732.4 MiB.
+        expect(row!.v).toBe('732.4 MiB');
+      } finally {
+        await duck.close();
+      }
+      expect(() => loadConfig({ CAIJIAN_DUCKDB_MEMORY_LIMIT: 'lots' })).toThrow(/CAIJIAN_DUCKDB_MEMORY_LIMIT must be a size/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
