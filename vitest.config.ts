@@ -12,6 +12,8 @@ export default defineConfig({
           // web/src/lib holds the dashboard's pure logic (money, URL state, exports): plain node tests.
           include: ['{server,etl,fixtures,bench,test,scripts}/**/*.{spec,test}.ts', 'web/src/lib/**/*.spec.ts'],
           environment: 'node',
+          // Builds the dashboard once, before any file, when it is missing or stale.
+          globalSetup: ['test/global-setup.ts'],
           // Database tests start PGlite (~3 s) and load real files.
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -7,24 +7,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp, WEB_BUILD_DIR } from '../server/app.ts';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp } from '../server/app.ts';
 import type { AppContext } from '../server/core/context.ts';
 import { ensureDemoUsers, issuedDemoAccount } from '../server/auth/demo-users.ts';
 import { authDb } from '../server/auth/auth.db.ts';
 import { base32Decode, hotp, totpStep } from '../server/auth/totp.ts';
 import { login } from './e2e-login.ts';
 import { openDemoContext } from './demo-context.ts';
+import { SHOTS, hasChromium, launchChromium } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results/screenshots');
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`admin e2e skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
-
-describe.skipIf(!hasChromium)('administration pages in a browser', () => {
+describe.skipIf(!hasChromium('admin e2e'))('administration pages in a browser', () => {
   let ctx: AppContext;
   let app: FastifyInstance;
   let browser: Browser;
@@ -32,19 +27,14 @@ describe.skipIf(!hasChromium)('administration pages in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_BUILD_DIR, 'index.html'))) execSync('npm run build', { stdio: 'inherit' });
     ctx = await openDemoContext();
     app = await buildApp(ctx);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     await ensureDemoUsers(ctx);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, timezoneId: 'Asia/Shanghai' });
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await login(page, base, 'admin');
-    fs.mkdirSync(SHOTS, { recursive: true });
   }, 300_000);
 
   afterAll(async () => {

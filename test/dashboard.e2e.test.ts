@@ -10,11 +10,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp, WEB_BUILD_DIR } from '../server/app.ts';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/core/config.ts';
 import { openContext, type AppContext } from '../server/core/context.ts';
 import { generateApiData } from '../bench/api-data.ts';
@@ -22,14 +21,10 @@ import { formatMoney } from '../web/src/lib/format/money.ts';
 import { zh, type MessageKey } from '../web/src/lib/i18n/zh.ts';
 import { DRILL_LEVELS } from '../web/src/lib/features/budget/drill.ts';
 import { ensureDemoUsers } from '../server/auth/demo-users.ts';
+import { SHOTS, hasChromium, launchChromium } from './browser.ts';
 import { login, syncRegionsToPg } from './e2e-login.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results/screenshots');
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`dashboard e2e skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
-
-describe.skipIf(!hasChromium)('dashboard in a browser', () => {
+describe.skipIf(!hasChromium('dashboard e2e'))('dashboard in a browser', () => {
   let dir: string;
   let ctx: AppContext;
   let app: FastifyInstance;
@@ -39,7 +34,6 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_BUILD_DIR, 'index.html'))) execSync('npm run build', { stdio: 'inherit' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caijian-e2e-'));
     ctx = await openContext(loadConfig({}, { dataDir: dir }), 'e2e');
     await generateApiData(ctx.duck, { payments: 10_000 });
@@ -47,17 +41,13 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await ensureDemoUsers(ctx);
     app = await buildApp(ctx);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     page.on('pageerror', (e) => console.error('page error:', e.message));
     // The pages must work under the server's Content Security Policy: every refusal is collected.
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
     });
-    fs.mkdirSync(SHOTS, { recursive: true });
     // Every /api route needs a session: without one the dashboard sends the browser to /login.
     await page.goto(`${base}/budget`);
     await page.waitForURL(/\/login\?next=%2Fbudget/);

@@ -6,23 +6,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp, WEB_BUILD_DIR } from '../server/app.ts';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp } from '../server/app.ts';
 import type { AppContext } from '../server/core/context.ts';
 import { ensureDemoUsers } from '../server/auth/demo-users.ts';
 import { openDemoContext } from './demo-context.ts';
+import { SHOTS, hasChromium, launchChromium } from './browser.ts';
 import { formatMoney } from '../web/src/lib/format/money.ts';
+import { login } from './e2e-login.ts';
 import { formatDecimal } from '../web/src/lib/features/values.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results/screenshots');
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`pages e2e skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
-
-describe.skipIf(!hasChromium)('project, assets, audit and economy pages in a browser', () => {
+describe.skipIf(!hasChromium('pages e2e'))('project, assets, audit and economy pages in a browser', () => {
   let ctx: AppContext;
   let app: FastifyInstance;
   let browser: Browser;
@@ -30,27 +26,15 @@ describe.skipIf(!hasChromium)('project, assets, audit and economy pages in a bro
   let base: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_BUILD_DIR, 'index.html'))) execSync('npm run build', { stdio: 'inherit' });
     ctx = await openDemoContext();
     app = await buildApp(ctx);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    // Every /api route needs a session: sign in as the city analyst (the shared helper when it exists).
-    const account = (await ensureDemoUsers(ctx)).find((a) => a.username === 'analyst')!;
-    const helper = path.resolve('test/e2e-login.ts');
-    if (fs.existsSync(helper)) {
-      const { login } = (await import(helper)) as { login: (p: Page, baseUrl: string, role: string) => Promise<void> };
-      await login(page, base, 'analyst');
-    } else {
-      const res = await page.request.post(`${base}/api/auth/login`, { data: { username: account.username, password: account.password } });
-      expect(res.status()).toBe(200);
-    }
-    fs.mkdirSync(SHOTS, { recursive: true });
+    // Every /api route needs a session: sign in as the city analyst through the login page.
+    await ensureDemoUsers(ctx);
+    await login(page, base, 'analyst');
   }, 300_000);
 
   afterAll(async () => {
