@@ -315,7 +315,11 @@ function fillReport(report: FileReport, parsed: ParseResult, _db: Reject[], stat
   report.rejects_total = parsed.rejects.total;
   report.subtotals_checked = parsed.subtotalsChecked;
   report.subtotal_findings = parsed.subtotals;
-  if (status === 'rejected') {
+  if (status === 'rejected' && !parsed.stage && report.rejects.length > 0 && report.rejects.every((r) => r.row === undefined)) {
+    // The file as a whole could not be read (not a workbook, unknown kind …): no row to fix, no partial load to offer.
+    report.message_zh = `${report.file}：无法读取，未载入任何数据（原因见下）`;
+    report.message_en = `${report.file}: the file cannot be read; nothing was loaded (the reason follows)`;
+  } else if (status === 'rejected') {
     const n = parsed.rejects.rows;
     report.message_zh = `${report.file}：${n} 行有错误，未载入任何数据（可修正后重新载入，或用 --accept-partial 只载入正确的行）`;
     report.message_en = `${report.file}: ${n} rows have errors; nothing was loaded (correct the file and load it again, or use --accept-partial to load the valid rows)`;
