@@ -78,6 +78,18 @@ export interface AuditRow {
   hash: string;
 }
 
+/** JSON text of `v` with every unpaired UTF-16 surrogate, in keys and values, replaced by U+FFFD. */
+export function wellFormedJson(v: unknown): string {
+  return JSON.stringify(v, (_key, value: unknown) => {
+    if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
+    if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => LONE_SURROGATE.test(k)))
+      return Object.fromEntries(Object.entries(value).map(([k, x]) => [k.replace(LONE_SURROGATE, '\ufffd'), x]));
+    return value;
+  });
+}
+// With the u flag, a surrogate code point is one without its other half.
+const LONE_SURROGATE = /\p{Cs}/gu;
+
 export const GENESIS_HASH = '0'.repeat(64);
 // Any fixed 64-bit key, private to this table: the lock that serialises appends.
 const AUDIT_LOCK_KEY = 7_321_004_511_001n;
@@ -103,8 +115,9 @@ export async function recordAudit(tx: PgTx, event: AuditEvent): Promise<AuditRow
     objectId: event.objectId ?? null,
     outcome: event.outcome,
     // Round-trip through JSON so the hashed value is what JSONB will give back (no undefined,
-    // no Dates, no functions).
-    detail: JSON.parse(JSON.stringify(event.detail ?? {})) as unknown,
+    // no Dates, no functions), and with well-formed strings: JSONB refuses an unpaired surrogate
+    // (`"\udfff"`), which would fail the audited work with it.
+    detail: JSON.parse(wellFormedJson(event.detail ?? {})) as unknown,
     ip: event.ip ?? null,
     prevHash: last?.hash ?? GENESIS_HASH,
   };

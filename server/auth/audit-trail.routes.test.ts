@@ -240,9 +240,24 @@ describe.each(pgTargets())('audit-trail routes on $name', (target) => {
     });
     expect(bad.statusCode).toBe(400);
     expect((await exportOnce('analyst-north', { year: 'a\u0000b' })).statusCode).toBe(400);
+    // Half a surrogate pair: JSON.parse takes it, JSONB does not (it was a 500 found by the API fuzz).
+    expect((await exportOnce('analyst-north', { year: '\udfff' })).statusCode).toBe(400);
+    const exportNamed = (table: string) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/auth/audit-trail/exports',
+        headers: authHeaders(s.get('analyst-north')!),
+        payload: { page: '/debt', table, format: 'csv', rows: 1, filters: {} },
+      });
+    const half = await exportNamed('\udfff\ud800');
+    expect(half.statusCode).toBe(400);
+    expect(half.json()).toMatchObject({ code: 'validation' });
     const anon = await env.app.inject({ method: 'POST', url: '/api/auth/audit-trail/exports', payload: {} });
     expect(anon.statusCode).toBe(401);
     expect(await count()).toBe(before);
+    // Whole pairs (an emoji) and every script are text like any other.
+    expect((await exportNamed('债务😀表')).statusCode).toBe(200);
+    expect(await count()).toBe(before + 1);
   });
 
   it('reports the chain as intact with every row counted', async () => {

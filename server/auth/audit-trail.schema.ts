@@ -1,6 +1,6 @@
 /** TypeBox schemas of the audit-trail routes (search, chain check, export records). Every object is closed. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Text } from '../core/schema.ts';
+import { Line, Text } from '../core/schema.ts';
 import { RegionCode } from './auth.schema.ts';
 
 const closed = { additionalProperties: false } as const;
@@ -82,15 +82,12 @@ export const AuditVerifyResponse = Type.Object(
   closed,
 );
 
-// Printable text without control characters.
-const Printable = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
-
 export const ExportRecordBody = Type.Object(
   {
     /** The page's path (`/budget`). */
     page: Type.String({ pattern: '^/[A-Za-z0-9/_-]{0,199}$' }),
     /** The table's or chart's export name (`debt-positions`). */
-    table: Printable(120),
+    table: Line({ minLength: 1, maxLength: 120 }),
     format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
     rows: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
     /**

@@ -47,6 +47,21 @@ describe.each(pgTargets())('audit trail on $name', (target) => {
     expect(r.head).toBe(rows.rows[4]!.hash);
   });
 
+  it('stores a detail holding half a surrogate pair (which JSONB refuses) as U+FFFD, and still verifies', async () => {
+    pg = await target.open();
+    await pg.transaction((tx) =>
+      recordAudit(tx, {
+        action: 'data.export',
+        outcome: 'success',
+        actor,
+        detail: { table: '\udfff\ud800表😀', filters: { ['k\ud800']: 'v' } },
+      }),
+    );
+    const [row] = (await pg.withConnection((tx) => tx.query<{ detail: unknown }>('SELECT detail FROM auth.audit_trail'))).rows;
+    expect(row!.detail).toEqual({ table: '\ufffd\ufffd表😀', filters: { 'k\ufffd': 'v' } });
+    expect(await verifyAuditTrail(pg)).toMatchObject({ ok: true, rows: 1 });
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE', async () => {
     pg = await target.open();
     await seed(pg, 2);

@@ -1,6 +1,6 @@
 /** TypeBox schemas of the /api/auth routes. Every object is closed (additionalProperties: false). */
 import { Type, type Static } from '@sinclair/typebox';
-import { Text } from '../core/schema.ts';
+import { Line, Text } from '../core/schema.ts';
 import { ROLES } from './auth.types.ts';
 
 const closed = { additionalProperties: false } as const;
@@ -73,7 +73,7 @@ export const CreateUserBody = Type.Object(
     username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' }),
     role: RoleSchema,
     regionCode: RegionCode,
-    displayName: Type.Optional(Text({ maxLength: 100 })),
+    displayName: Type.Optional(Line({ maxLength: 100 })),
     /** Absent: a password is generated and returned once. */
     password: Type.Optional(Password),
   },
