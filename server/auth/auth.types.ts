@@ -1,4 +1,4 @@
-/** Roles, the signed-in user, and the Fastify request augmentation. */
+/** Roles and the signed-in user (`request.user`, declared on Fastify's request in require-auth.ts). */
 
 export const ROLES = ['admin', 'analyst', 'auditor', 'deputy', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,11 +23,4 @@ export interface AuthUser {
   sessionIdHash: string;
   /** The per-session CSRF token the client must echo in X-CSRF-Token. */
   csrfToken: string;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by `requireAuth`; undefined on routes that do not use it. */
-    user?: AuthUser;
-  }
 }

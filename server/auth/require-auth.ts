@@ -11,6 +11,13 @@ import type { AuthUser, Role } from './auth.types.ts';
 import { authService, csrfTokenMatches, forbidden, unauthenticated, type ClientInfo } from './auth.service.ts';
 import { clearSessionCookie, readSessionCookie } from './session-cookie.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireAuth`; undefined on routes that do not use it. */
+    user?: AuthUser;
+  }
+}
+
 export interface RequireAuthOptions {
   /** Roles allowed; absent = any signed-in user. */
   roles?: readonly Role[];

@@ -4,18 +4,9 @@
  */
 import { ApiError, postJson, send, setCsrfToken } from './client';
 
-export type Role = 'admin' | 'analyst' | 'auditor' | 'deputy' | 'observer';
+import type { Me } from './types';
 
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  regionCode: string;
-  regionScope: string[];
-  mustChangePassword: boolean;
-  totpEnabled: boolean;
-}
+export type { Me, Role } from './types';
 
 interface MeResponse {
   user: Me;

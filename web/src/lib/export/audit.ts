@@ -8,13 +8,9 @@
  */
 import { ApiError, apiUrl, postJson } from '../api/client';
 
-export interface ExportRecord {
-  page: string;
-  table: string;
-  format: 'csv' | 'xlsx';
-  rows: number;
-  filters: Record<string, string>;
-}
+import type { ExportRecord } from '../api/types';
+
+export type { ExportRecord };
 
 // What the server accepts (server/auth/audit-trail.schema.ts ExportRecordBody).
 const KEY = /^[A-Za-z0-9_.-]{1,40}$/;

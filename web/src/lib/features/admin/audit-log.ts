@@ -2,33 +2,11 @@
  * The audit-trail page's pure parts: times (the server speaks UTC; the page shows and takes local
  * time, saying which zone), the URL that holds the search, and rows flattened for the table.
  */
-import type { Cell } from '../../api/types';
+import type { AuditEntry, Cell } from '../../api/types';
 import type { Column } from '../../components/table';
 import type { AdminMessageKey } from '../../i18n/admin';
 
-export interface AuditEntry {
-  seq: string;
-  occurredAt: string;
-  userId: string | null;
-  username: string | null;
-  role: string | null;
-  regionCode: string | null;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  outcome: 'success' | 'failure' | 'denied';
-  detail: Record<string, unknown>;
-  ip: string | null;
-  hash: string;
-}
-
-export interface AuditSearchResult {
-  total: number;
-  limit: number;
-  offset: number;
-  includesUnregioned: boolean;
-  rows: AuditEntry[];
-}
+export type { AuditEntry, AuditSearchResult } from '../../api/types';
 
 /** The search filters as the URL and the API name them (from/to are UTC instants). */
 export const FILTER_KEYS = ['from', 'to', 'username', 'action', 'outcome', 'region', 'objectType', 'objectId', 'q'] as const;

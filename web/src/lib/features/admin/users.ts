@@ -1,21 +1,7 @@
 /** The user-administration page's pure parts: an account's statuses and its row for the export. */
-import type { Cell } from '../../api/types';
-import type { Role } from '../../api/session.svelte';
+import type { Cell, UserSummary } from '../../api/types';
 
-/** GET /api/auth/users (server/auth/auth.schema.ts UserSummarySchema). */
-export interface UserSummary {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  regionCode: string;
-  disabled: boolean;
-  locked: boolean;
-  totpEnabled: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
+export type { UserSummary };
 
 /**
  * A new account's user name as the server takes it (server/auth/auth.schema.ts CreateUserBody:

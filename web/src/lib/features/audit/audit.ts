@@ -1,29 +1,8 @@
 /** Data shaping for the audit-rectification page. */
-import type { Cell } from '../../api/types';
+import type { Cell, RecurringChain } from '../../api/types';
 import { addMoney } from '../../format/money';
 
-export interface ChainLink {
-  finding_code: string;
-  audit_year: number;
-  category: string;
-  description: string;
-  status: string | null;
-  rectified_on: string | null;
-  same_category: boolean | null;
-}
-
-export interface RecurringChain {
-  warning_id: string;
-  region: string;
-  finding_code: string;
-  subject_name: string;
-  period: string;
-  band: string;
-  status: string;
-  years_in_window: number | null;
-  rectified_reappears: boolean;
-  chain: ChainLink[];
-}
+export type { ChainLink, RecurringChain } from '../../api/types';
 
 /**
  * Year × category rows → one row per category with the number of findings in each audit year
