@@ -81,8 +81,19 @@ describe.skipIf(!hasChromium('dashboard e2e'))('dashboard in a browser', () => {
     expect(await text('[data-kpi=executed] .value')).toBe(formatMoney(want.executed!, 'yuan'));
     await page.locator('[data-unit=wan]').click();
     expect(await text('[data-kpi=executed] .value')).toBe(formatMoney(want.executed!, 'wan'));
+    // 决算: none for the year in progress (shown as not yet, not as 0.00); a closed year's as SQL sums it.
+    expect((await sql(`SELECT CAST(count(*) AS VARCHAR) AS n FROM budget_line WHERE year = 2026 AND phase = 'final'`)).n).toBe('0');
+    expect(await text('[data-kpi=final] .value')).toBe('—');
+    expect(await text('[data-kpi=final] .unit')).toBe('尚无决算（年度终了后编制）');
     await page.waitForTimeout(300);
     await shot('overview');
+    await page.locator('[data-testid=year-select]').selectOption('2025');
+    const final2025 = await sql(
+      `SELECT CAST(sum(amount) AS VARCHAR) AS a, CAST(count(*) AS VARCHAR) AS n FROM budget_line WHERE year = 2025 AND phase = 'final'`,
+    );
+    expect(Number(final2025.n)).toBeGreaterThan(0);
+    await expect.poll(() => text('[data-kpi=final] .value')).toBe(formatMoney(final2025.a!, 'wan'));
+    await page.locator('[data-testid=year-select]').selectOption('2026');
   });
 
   it('drills from the top to single payments, every figure equal to SQL', async () => {

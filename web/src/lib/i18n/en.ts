@@ -69,6 +69,7 @@ export const en: Record<MessageKey, string> = {
   'overview.warnings': 'Open warnings by area',
   'overview.noWarnings': 'The warning service has no data yet.',
   'overview.noOpenWarnings': 'No open warnings.',
+  'overview.noFinal': 'No final accounts yet (drawn up after the year ends)',
   'overview.rateLine': 'Execution rate {rate}, time progress {tp}',
   'budget.title': 'Budget explorer',
   'budget.top': 'All',

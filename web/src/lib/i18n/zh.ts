@@ -68,6 +68,7 @@ export const zh = {
   'overview.warnings': '待处理预警（按领域）',
   'overview.noWarnings': '预警服务暂未提供数据。',
   'overview.noOpenWarnings': '当前没有待处理的预警。',
+  'overview.noFinal': '尚无决算（年度终了后编制）',
   'overview.rateLine': '执行率 {rate}，序时进度 {tp}',
   'budget.title': '预算执行分析',
   'budget.top': '全部',
