@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { sql, type Selectable } from 'kysely';
 import type { PgTx, Postgres } from '../core/pg.ts';
+import type { AuditAction } from './audit-actions.ts';
 import { authDb, type AuditTrailTable } from './auth.db.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -46,8 +47,8 @@ export function processActing(): Acting {
 }
 
 export interface AuditEvent {
-  /** Dotted verb: auth.login, auth.logout, access.denied, data.export, data.load, warning.status, rule.params, user.create … */
-  action: string;
+  /** Dotted verb: auth.login, access.denied, data.export, warning.status, rule.params … (audit-actions.ts). */
+  action: AuditAction;
   outcome: AuditOutcome;
   actor?: AuditActor | null;
   /** For a failed login: the username as typed, when it names no account. */

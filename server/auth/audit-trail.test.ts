@@ -9,7 +9,7 @@ async function seed(pg: Postgres, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     await pg.transaction((tx) =>
       recordAudit(tx, {
-        action: i % 2 ? 'data.export' : 'data.change',
+        action: i % 2 ? 'data.export' : 'rule.params',
         outcome: 'success',
         actor,
         objectType: 'warning',
@@ -139,7 +139,7 @@ describe.each(pgTargets())('audit trail on $name', (target) => {
     const db = pg;
     await expect(
       db.transaction(async (tx) => {
-        await recordAudit(tx, { action: 'data.change', outcome: 'success', actor });
+        await recordAudit(tx, { action: 'rule.params', outcome: 'success', actor });
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');

@@ -19,6 +19,7 @@ import { RULES, findRule, checkParamValue, type RuleDef, type Unit } from './rul
 import { buildEvidenceBatches, buildEvidenceRows, buildRuleQuery } from './warnings.queries.ts';
 import { recurringWarnings, type RecurringPair, type RuleRow } from './recurring.service.ts';
 import * as repo from './warnings.repository.ts';
+import type { AuditAction } from '../auth/audit-actions.ts';
 import { processActing, recordAudit, type Acting } from '../auth/audit-trail.repository.ts';
 
 type Ctx = Pick<AppContext, 'pg' | 'duck'>;
@@ -351,7 +352,7 @@ function actorName(by: Acting): string {
 }
 
 /** The audit-trail row of a warning change, in the change's own transaction. */
-function auditChange(tx: PgTx, by: Acting, action: string, warningId: string, detail: Record<string, unknown>) {
+function auditChange(tx: PgTx, by: Acting, action: AuditAction, warningId: string, detail: Record<string, unknown>) {
   return recordAudit(tx, { action, outcome: 'success', actor: by.actor, ip: by.ip, objectType: 'warning', objectId: warningId, detail });
 }
 

@@ -7,7 +7,9 @@ process.env.TZ = 'Asia/Shanghai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportTable } from '../../components/table';
 import { adminEn, adminZh } from '../../i18n/admin';
+import { AUDIT_ACTIONS } from '../../../../../server/auth/audit-actions';
 import {
+  ACTIONS,
   CHAIN_BREAKS,
   chainBrokenKey,
   detailColumn,
@@ -95,6 +97,18 @@ describe('audit-log page helpers (in Asia/Shanghai)', () => {
     expect(exportTable([col], [row], 'yuan', '').rows).toEqual([[full]]);
     // A short detail is the same on screen and in the file.
     expect(col.text!(entryCell(entry))).toBe('{"rows":3}');
+  });
+
+  it('offers every action the server records, each area before its actions, all named in both languages', () => {
+    expect(ACTIONS.filter((a) => a.includes('.'))).toEqual([...AUDIT_ACTIONS]);
+    expect(ACTIONS.slice(0, 2)).toEqual(['auth', 'auth.login']);
+    expect(ACTIONS).toContain('warning');
+    // access.denied is its area's only action: no "access (all)" choice.
+    expect(ACTIONS).not.toContain('access');
+    const zh = adminZh as Record<string, string>;
+    const en = adminEn as Record<string, string>;
+    const unnamed = ACTIONS.filter((a) => !zh[`action.${a}`] || !en[`action.${a}`]);
+    expect(unnamed).toEqual([]);
   });
 
   it('names each reason the chain check gives, in both languages', () => {

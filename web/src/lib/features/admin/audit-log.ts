@@ -2,6 +2,7 @@
  * The audit-trail page's pure parts: times (the server speaks UTC; the page shows and takes local
  * time, saying which zone), the URL that holds the search, and rows flattened for the table.
  */
+import { AUDIT_ACTIONS } from '../../../../../server/auth/audit-actions.ts';
 import type { AuditEntry, Cell } from '../../api/types';
 import type { Column } from '../../components/table';
 import type { AdminMessageKey } from '../../i18n/admin';
@@ -15,30 +16,16 @@ export type AuditFilters = Record<FilterKey, string>;
 
 export const PAGE_SIZES = [50, 100, 200, 500] as const;
 
-/** Actions the trail holds today, prefixes first (server/auth, the export record, etl/load.ts, server/warnings). */
-export const ACTIONS = [
-  'auth',
-  'auth.login',
-  'auth.logout',
-  'auth.session_end',
-  'auth.password_change',
-  'auth.totp_enrol',
-  'access.denied',
-  'data.export',
-  'data.load',
-  'warning',
-  'warning.run',
-  'warning.status',
-  'warning.assignee',
-  'warning.comment',
-  'rule.params',
-  'user',
-  'user.create',
-  'user.disable',
-  'user.enable',
-  'user.unlock',
-  'user.reset_password',
-] as const;
+/**
+ * The action filter's choices: every action the server records (server/auth/audit-actions.ts), each
+ * area that has several preceded by the area itself ("auth" finds every auth.* row).
+ */
+export const ACTIONS: readonly string[] = AUDIT_ACTIONS.flatMap((a, i) => {
+  const area = a.slice(0, a.indexOf('.'));
+  const first = AUDIT_ACTIONS.findIndex((b) => b.startsWith(`${area}.`)) === i;
+  const several = AUDIT_ACTIONS.filter((b) => b.startsWith(`${area}.`)).length > 1;
+  return first && several ? [area, a] : [a];
+});
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
