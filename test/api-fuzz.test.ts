@@ -36,7 +36,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.ts';
@@ -62,6 +62,8 @@ const RUNS_PER_ROUTE = 110 * SCALE;
 const ROUNDS = 2;
 /** Focused requests per input (one parameter, query key or body property made hostile) of each route. */
 const RUNS_PER_INPUT = 12 * SCALE;
+// A harness limit per target (the default 2 minutes is tight for a loaded 2-core machine), not an assertion on speed.
+vi.setConfig({ testTimeout: 600_000 * SCALE });
 
 // ── JSON Schema → fast-check ──
 
@@ -701,152 +703,147 @@ describe.each(pgTargets())('API fuzz on $name', (target) => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it(
-    'answers every schema-derived request below 500, without stack traces, SQL or paths, 4xx as {code, message, requestId}',
-    async () => {
-      const routes: RouteInfo[] = [];
-      const noSchema: string[] = [];
-      for (const r of app.apiRoutes) {
-        // HEAD runs GET's handler and answers without a body; OPTIONS has no route of ours.
-        if (r.method === 'HEAD' || r.method === 'OPTIONS') continue;
-        const s = (r.schema ?? {}) as { params?: Schema; querystring?: Schema; body?: Schema };
-        const named = [...r.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]!);
-        if (!r.schema) noSchema.push(`${r.method} ${r.url}: no schema at all`);
-        else if (named.some((n) => !s.params?.properties?.[n])) noSchema.push(`${r.method} ${r.url}: a path parameter without a schema`);
-        else if (r.method !== 'GET' && !s.body) noSchema.push(`${r.method} ${r.url}: a state change without a body schema`);
-        routes.push({ method: r.method, url: r.url, params: s.params, querystring: s.querystring, body: s.body });
+  it('answers every schema-derived request below 500, without stack traces, SQL or paths, 4xx as {code, message, requestId}', async () => {
+    const routes: RouteInfo[] = [];
+    const noSchema: string[] = [];
+    for (const r of app.apiRoutes) {
+      // HEAD runs GET's handler and answers without a body; OPTIONS has no route of ours.
+      if (r.method === 'HEAD' || r.method === 'OPTIONS') continue;
+      const s = (r.schema ?? {}) as { params?: Schema; querystring?: Schema; body?: Schema };
+      const named = [...r.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]!);
+      if (!r.schema) noSchema.push(`${r.method} ${r.url}: no schema at all`);
+      else if (named.some((n) => !s.params?.properties?.[n])) noSchema.push(`${r.method} ${r.url}: a path parameter without a schema`);
+      else if (r.method !== 'GET' && !s.body) noSchema.push(`${r.method} ${r.url}: a state change without a body schema`);
+      routes.push({ method: r.method, url: r.url, params: s.params, querystring: s.querystring, body: s.body });
+    }
+    expect(noSchema, 'routes with no schema to fuzz from').toEqual([]);
+    expect(routes.length).toBeGreaterThan(20);
+
+    const tally: Tally = { requests: 0, byClass: {}, byStatus: {} };
+    const problems: string[] = [];
+    const stored = new Set<string>();
+
+    const send = async (route: RouteInfo, req: FuzzRequest) => {
+      for (const s of req.sent) stored.add(s);
+      const headers: Record<string, string> = {};
+      const session = req.who === 'anonymous' ? undefined : sessions.get(req.who)!;
+      if (session) {
+        headers.cookie = session.cookie;
+        if (req.method !== 'GET' && req.csrf !== 'missing') headers[CSRF_HEADER] = req.csrf === 'right' ? session.csrf : 'x'.repeat(43);
       }
-      expect(noSchema, 'routes with no schema to fuzz from').toEqual([]);
-      expect(routes.length).toBeGreaterThan(20);
-
-      const tally: Tally = { requests: 0, byClass: {}, byStatus: {} };
-      const problems: string[] = [];
-      const stored = new Set<string>();
-
-      const send = async (route: RouteInfo, req: FuzzRequest) => {
-        for (const s of req.sent) stored.add(s);
-        const headers: Record<string, string> = {};
-        const session = req.who === 'anonymous' ? undefined : sessions.get(req.who)!;
-        if (session) {
-          headers.cookie = session.cookie;
-          if (req.method !== 'GET' && req.csrf !== 'missing') headers[CSRF_HEADER] = req.csrf === 'right' ? session.csrf : 'x'.repeat(43);
-        }
-        if (req.body) headers['content-type'] = req.body.contentType;
-        ip++;
-        const res = await app.inject({
-          method: req.method as 'GET',
-          url: req.url,
-          headers,
-          payload: req.body?.payload,
-          remoteAddress: `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`,
-        });
-        const status = res.statusCode;
-        tally.requests++;
-        tally.byClass[`${Math.floor(status / 100)}xx`] = (tally.byClass[`${Math.floor(status / 100)}xx`] ?? 0) + 1;
-        tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
-
-        const where = `${route.method} ${route.url} as ${req.who} → ${status} (${req.method} ${req.url.slice(0, 200)}${req.body ? ` body ${req.body.payload.slice(0, 200)}` : ''})`;
-        const found: string[] = [];
-        if (status >= 500) found.push(`status ${status}: ${res.body.slice(0, 300)}`);
-        const isJson = String(res.headers['content-type'] ?? '').startsWith('application/json');
-        if (status >= 200 && status < 300) {
-          if (isJson) {
-            let parsed: unknown;
-            try {
-              parsed = res.json();
-            } catch {
-              found.push('a 2xx body that is not JSON');
-            }
-            for (const leaf of jsonLeaves(parsed, stored)) found.push(...leaksIn(leaf));
-          }
-        } else if (status >= 300) {
-          found.push(...leaksIn(withoutEcho(res.body, req.sent)));
-        }
-        if (status >= 400 && status < 500) {
-          let shape = 'not JSON';
-          try {
-            const b = res.json() as Record<string, unknown>;
-            const keys = Object.keys(b).sort().join(',');
-            shape =
-              keys === 'code,message,requestId' &&
-              typeof b.code === 'string' &&
-              typeof b.message === 'string' &&
-              typeof b.requestId === 'string'
-                ? 'ok'
-                : `keys ${keys}`;
-          } catch {
-            // stays 'not JSON'
-          }
-          if (shape !== 'ok') found.push(`a 4xx body that is not {code, message, requestId} (${shape}): ${res.body.slice(0, 200)}`);
-        }
-        for (const f of found) problems.push(`${where}: ${f}`);
-
-        // A fuzz request may have ended, disabled, locked or reset a fuzzing user: sign in afresh.
-        if (status < 300 && req.method !== 'GET' && route.url.startsWith('/api/auth/')) await repairSessions();
-        return found.length === 0;
-      };
-
-      const check = async (route: RouteInfo, arb: fc.Arbitrary<FuzzRequest>, numRuns: number, what: string, salt = 0) => {
-        // Per route and round, so that the second round sends other requests than the first.
-        const seed = (BASE_SEED ^ (route.url.length * 7919) ^ (salt * 104_729)) | 0;
-        const out = await fc.check(
-          fc.asyncProperty(arb, async (req) => {
-            await send(route, req);
-            // Every run is recorded in `problems`; the property itself never stops the run short.
-            return true;
-          }),
-          { numRuns, seed },
-        );
-        if (out.failed)
-          problems.push(`${route.method} ${route.url} (${what}): the property threw (seed ${seed}): ${String(out.errorInstance)}`);
-      };
-      const knownFor = (route: RouteInfo): Known => ({
-        ...known,
-        ids: route.url.startsWith('/api/auth/') ? known.userIds : known.warningIds,
+      if (req.body) headers['content-type'] = req.body.contentType;
+      ip++;
+      const res = await app.inject({
+        method: req.method as 'GET',
+        url: req.url,
+        headers,
+        payload: req.body?.payload,
+        remoteAddress: `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`,
       });
+      const status = res.statusCode;
+      tally.requests++;
+      tally.byClass[`${Math.floor(status / 100)}xx`] = (tally.byClass[`${Math.floor(status / 100)}xx`] ?? 0) + 1;
+      tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
 
-      // Free runs in two rounds, so that what one route stored (a rule parameter, a status, a
-      // comment, an account) is there when the routes before it in the list run again.
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const route of routes)
-          await check(route, requestFor(route, knownFor(route)), RUNS_PER_ROUTE / ROUNDS, `free, round ${round + 1}`, round + 1);
-      }
-      // Focused runs: each input of each route hostile in turn, the rest valid, from a signed-in
-      // user with the CSRF token, so that the hostile value reaches the handler and the database.
-      let focusedRuns = 0;
-      for (const route of routes) {
-        for (const focus of focusesOf(route)) {
-          await check(route, requestFor(route, knownFor(route), focus), RUNS_PER_INPUT, `${focus.part}.${focus.key} hostile`);
-          focusedRuns += RUNS_PER_INPUT;
+      const where = `${route.method} ${route.url} as ${req.who} → ${status} (${req.method} ${req.url.slice(0, 200)}${req.body ? ` body ${req.body.payload.slice(0, 200)}` : ''})`;
+      const found: string[] = [];
+      if (status >= 500) found.push(`status ${status}: ${res.body.slice(0, 300)}`);
+      const isJson = String(res.headers['content-type'] ?? '').startsWith('application/json');
+      if (status >= 200 && status < 300) {
+        if (isJson) {
+          let parsed: unknown;
+          try {
+            parsed = res.json();
+          } catch {
+            found.push('a 2xx body that is not JSON');
+          }
+          for (const leaf of jsonLeaves(parsed, stored)) found.push(...leaksIn(leaf));
         }
+      } else if (status >= 300) {
+        found.push(...leaksIn(withoutEcho(res.body, req.sent)));
       }
+      if (status >= 400 && status < 500) {
+        let shape = 'not JSON';
+        try {
+          const b = res.json() as Record<string, unknown>;
+          const keys = Object.keys(b).sort().join(',');
+          shape =
+            keys === 'code,message,requestId' &&
+            typeof b.code === 'string' &&
+            typeof b.message === 'string' &&
+            typeof b.requestId === 'string'
+              ? 'ok'
+              : `keys ${keys}`;
+        } catch {
+          // stays 'not JSON'
+        }
+        if (shape !== 'ok') found.push(`a 4xx body that is not {code, message, requestId} (${shape}): ${res.body.slice(0, 200)}`);
+      }
+      for (const f of found) problems.push(`${where}: ${f}`);
 
-      const fivexx = Object.entries(tally.byStatus)
-        .filter(([s]) => Number(s) >= 500)
-        .reduce((n, [, c]) => n + c, 0);
-      console.log(
-        `API fuzz (${target.name}): ${routes.length} routes × ${RUNS_PER_ROUTE} free runs + ${focusedRuns} focused runs ` +
-          `(${RUNS_PER_INPUT} per input) = ${tally.requests} requests; ` +
-          `by class ${JSON.stringify(tally.byClass)}; by status ${JSON.stringify(tally.byStatus)}; 5xx ${fivexx}; ` +
-          `problems ${problems.length}; fresh sign-ins ${generation - 1}; seed ${BASE_SEED} (replay with API_FUZZ_SEED=${BASE_SEED})`,
+      // A fuzz request may have ended, disabled, locked or reset a fuzzing user: sign in afresh.
+      if (status < 300 && req.method !== 'GET' && route.url.startsWith('/api/auth/')) await repairSessions();
+      return found.length === 0;
+    };
+
+    const check = async (route: RouteInfo, arb: fc.Arbitrary<FuzzRequest>, numRuns: number, what: string, salt = 0) => {
+      // Per route and round, so that the second round sends other requests than the first.
+      const seed = (BASE_SEED ^ (route.url.length * 7919) ^ (salt * 104_729)) | 0;
+      const out = await fc.check(
+        fc.asyncProperty(arb, async (req) => {
+          await send(route, req);
+          // Every run is recorded in `problems`; the property itself never stops the run short.
+          return true;
+        }),
+        { numRuns, seed },
       );
-      // The first few of each route and kind of problem.
-      const shown = new Map<string, number>();
-      for (const p of problems) {
-        const group = `${p.split(' as ')[0]} ${p.replace(/^.*\): /, '').split(':')[0]}`;
-        shown.set(group, (shown.get(group) ?? 0) + 1);
-        if (shown.get(group)! <= 3) console.log(p.slice(0, 1200));
+      if (out.failed)
+        problems.push(`${route.method} ${route.url} (${what}): the property threw (seed ${seed}): ${String(out.errorInstance)}`);
+    };
+    const knownFor = (route: RouteInfo): Known => ({
+      ...known,
+      ids: route.url.startsWith('/api/auth/') ? known.userIds : known.warningIds,
+    });
+
+    // Free runs in two rounds, so that what one route stored (a rule parameter, a status, a
+    // comment, an account) is there when the routes before it in the list run again.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const route of routes)
+        await check(route, requestFor(route, knownFor(route)), RUNS_PER_ROUTE / ROUNDS, `free, round ${round + 1}`, round + 1);
+    }
+    // Focused runs: each input of each route hostile in turn, the rest valid, from a signed-in
+    // user with the CSRF token, so that the hostile value reaches the handler and the database.
+    let focusedRuns = 0;
+    for (const route of routes) {
+      for (const focus of focusesOf(route)) {
+        await check(route, requestFor(route, knownFor(route), focus), RUNS_PER_INPUT, `${focus.part}.${focus.key} hostile`);
+        focusedRuns += RUNS_PER_INPUT;
       }
-      if (shown.size) console.log([...shown].map(([g, n]) => `${n} × ${g}`).join('\n'));
-      expect(tally.requests).toBe(routes.length * RUNS_PER_ROUTE + focusedRuns);
-      // The first few problems go in the assertion itself, so that they appear in the failure summary
-      // at the end of a long CI log (which may be all of the log a reader gets), with the seed.
-      expect(
-        problems.slice(0, 5).map((p) => p.slice(0, 600)),
-        `${problems.length} problems with seed ${BASE_SEED} (replay with API_FUZZ_SEED=${BASE_SEED})`,
-      ).toEqual([]);
-      // A harness limit (the default 2 minutes is tight for a loaded 2-core machine), not an assertion on speed.
-    },
-    600_000 * SCALE,
-  );
+    }
+
+    const fivexx = Object.entries(tally.byStatus)
+      .filter(([s]) => Number(s) >= 500)
+      .reduce((n, [, c]) => n + c, 0);
+    console.log(
+      `API fuzz (${target.name}): ${routes.length} routes × ${RUNS_PER_ROUTE} free runs + ${focusedRuns} focused runs ` +
+        `(${RUNS_PER_INPUT} per input) = ${tally.requests} requests; ` +
+        `by class ${JSON.stringify(tally.byClass)}; by status ${JSON.stringify(tally.byStatus)}; 5xx ${fivexx}; ` +
+        `problems ${problems.length}; fresh sign-ins ${generation - 1}; seed ${BASE_SEED} (replay with API_FUZZ_SEED=${BASE_SEED})`,
+    );
+    // The first few of each route and kind of problem.
+    const shown = new Map<string, number>();
+    for (const p of problems) {
+      const group = `${p.split(' as ')[0]} ${p.replace(/^.*\): /, '').split(':')[0]}`;
+      shown.set(group, (shown.get(group) ?? 0) + 1);
+      if (shown.get(group)! <= 3) console.log(p.slice(0, 1200));
+    }
+    if (shown.size) console.log([...shown].map(([g, n]) => `${n} × ${g}`).join('\n'));
+    expect(tally.requests).toBe(routes.length * RUNS_PER_ROUTE + focusedRuns);
+    // The first few problems go in the assertion itself, so that they appear in the failure summary
+    // at the end of a long CI log (which may be all of the log a reader gets), with the seed.
+    expect(
+      problems.slice(0, 5).map((p) => p.slice(0, 600)),
+      `${problems.length} problems with seed ${BASE_SEED} (replay with API_FUZZ_SEED=${BASE_SEED})`,
+    ).toEqual([]);
+  });
 });

@@ -83,13 +83,15 @@ export interface AuditRow {
 export function wellFormedJson(v: unknown): string {
   return JSON.stringify(v, (_key, value: unknown) => {
     if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
-    if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => LONE_SURROGATE.test(k)))
+    if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => HAS_LONE_SURROGATE.test(k)))
       return Object.fromEntries(Object.entries(value).map(([k, x]) => [k.replace(LONE_SURROGATE, '\ufffd'), x]));
     return value;
   });
 }
-// With the u flag, a surrogate code point is one without its other half.
+// With the u flag, a surrogate code point is one without its other half. (Two regexes: `test` on a
+// global one would carry its lastIndex from one key to the next.)
 const LONE_SURROGATE = /\p{Cs}/gu;
+const HAS_LONE_SURROGATE = /\p{Cs}/u;
 
 export const GENESIS_HASH = '0'.repeat(64);
 // Any fixed 64-bit key, private to this table: the lock that serialises appends.
