@@ -26,7 +26,7 @@ import { canonicalHeaders, kindSpec } from './kinds.ts';
 import type { FileReport, Reject } from './report.ts';
 import { paymentRow, writeReference } from './testdata/make.ts';
 import { FORMULAS, PROTO_NAMES, fuzzCsv, type FuzzFile, type FuzzKind } from './testdata/fuzz.ts';
-import { deflateBomb, rawXlsx, writeZip, type RawSheet } from './testdata/hostile-xlsx.ts';
+import { deflateBomb, esc, rawXlsx, writeZip, type RawSheet } from './testdata/hostile-xlsx.ts';
 import { XLSX_LIMITS } from './read/zip.ts';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -300,6 +300,27 @@ describe.each(pgTargets())('ETL fuzz on $name', (target) => {
       const p = await loadFile(ctx, file, { acceptPartial: true });
       expect([p.status, p.rows, p.rejected_rows]).toEqual(['loaded', 19, 1]);
       prototypeIsClean();
+    });
+
+    it('a character XML does not allow (&#xD800;, half a surrogate pair): the file refused as unreadable, saying where the XML parser stopped', async () => {
+      const rows = rowsOf('XS', 5);
+      (rows[1] as (string | number)[])[8] = '收款SURR人';
+      const cell = (v: string | number, ref: string) =>
+        typeof v === 'number'
+          ? `<c r="${ref}"><v>${v}</v></c>`
+          : `<c r="${ref}" t="inlineStr"><is><t>${esc(v).replace('SURR', '&#xD800;')}</t></is></c>`;
+      const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${[
+        HEAD,
+        ...rows,
+      ]
+        .map((r, ri) => `<row r="${ri + 1}">${r.map((v, ci) => cell(v, `${String.fromCharCode(65 + ci)}${ri + 1}`)).join('')}</row>`)
+        .join('')}</sheetData></worksheet>`;
+      const rej = await refused(
+        'surrogate.xlsx',
+        rawXlsx([{ name: '支付明细', rows: [], xml }]),
+        /cannot be read: 2:\d+: malformed character entity/,
+      );
+      expect(rej.message_en).not.toMatch(/hostile/);
     });
 
     it('formula cells load their cached result, formula-looking strings load verbatim, a formula with no result is located', async () => {

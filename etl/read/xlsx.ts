@@ -102,8 +102,9 @@ export async function readXlsx(file: string): Promise<XlsxSheet[]> {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (err) {
     // Excel never writes a DOCTYPE; entity declarations are an expansion (billion laughs) or
-    // external-entity attack, which the XML parser refuses to expand.
-    if (err instanceof Error && /entity|doctype/i.test(err.message))
+    // external-entity attack, which the XML parser refuses to expand. A character reference to
+    // something XML does not allow (&#xD800;) is only malformed: it goes out as unreadable.
+    if (err instanceof Error && /entity|doctype/i.test(err.message) && !/character entity/i.test(err.message))
       throw new WorkbookRejected(
         `工作簿的 XML 含有 Excel 不会写入的实体声明（${err.message}），疑为恶意文件，未读取`,
         `the workbook's XML holds entity declarations Excel never writes (${err.message}); it looks hostile and was not read`,
