@@ -85,6 +85,8 @@ describe.skipIf(!hasChromium('dashboard e2e'))('dashboard in a browser', () => {
     expect((await sql(`SELECT CAST(count(*) AS VARCHAR) AS n FROM budget_line WHERE year = 2026 AND phase = 'final'`)).n).toBe('0');
     expect(await text('[data-kpi=final] .value')).toBe('—');
     expect(await text('[data-kpi=final] .unit')).toBe('尚无决算（年度终了后编制）');
+    // The table agrees: four budget types and the total, each final cell "—".
+    expect(await page.locator('[data-testid=four-budgets] td[data-key=final]').allInnerTexts()).toEqual(Array(5).fill('—'));
     await page.waitForTimeout(300);
     await shot('overview');
     await page.locator('[data-testid=year-select]').selectOption('2025');
@@ -93,6 +95,7 @@ describe.skipIf(!hasChromium('dashboard e2e'))('dashboard in a browser', () => {
     );
     expect(Number(final2025.n)).toBeGreaterThan(0);
     await expect.poll(() => text('[data-kpi=final] .value')).toBe(formatMoney(final2025.a!, 'wan'));
+    expect(await text('[data-testid=four-budgets] tfoot td[data-key=final]')).toBe(formatMoney(final2025.a!, 'wan'));
     await page.locator('[data-testid=year-select]').selectOption('2026');
   });
 
