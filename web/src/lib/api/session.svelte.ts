@@ -6,8 +6,6 @@ import { ApiError, postJson, send, setCsrfToken } from './client';
 
 import type { Me } from './types';
 
-export type { Me, Role } from './types';
-
 interface MeResponse {
   user: Me;
   csrfToken: string;

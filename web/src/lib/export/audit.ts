@@ -10,8 +10,6 @@ import { ApiError, apiUrl, postJson } from '../api/client';
 
 import type { ExportRecord } from '../api/types';
 
-export type { ExportRecord };
-
 // What the server accepts (server/auth/audit-trail.schema.ts ExportRecordBody).
 const KEY = /^[A-Za-z0-9_.-]{1,40}$/;
 const MAX_KEYS = 40;

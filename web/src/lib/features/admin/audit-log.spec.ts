@@ -7,6 +7,7 @@ process.env.TZ = 'Asia/Shanghai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportTable } from '../../components/table';
 import { adminEn, adminZh } from '../../i18n/admin';
+import type { AuditEntry } from '../../api/types';
 import { AUDIT_ACTIONS } from '../../../../../server/auth/audit-actions';
 import {
   ACTIONS,
@@ -22,7 +23,6 @@ import {
   searchQuery,
   toLocalInput,
   utcOffset,
-  type AuditEntry,
 } from './audit-log';
 
 afterAll(() => {

@@ -7,8 +7,6 @@ import type { AuditEntry, Cell } from '../../api/types';
 import type { Column } from '../../components/table';
 import type { AdminMessageKey } from '../../i18n/admin';
 
-export type { AuditEntry, AuditSearchResult } from '../../api/types';
-
 /** The search filters as the URL and the API name them (from/to are UTC instants). */
 export const FILTER_KEYS = ['from', 'to', 'username', 'action', 'outcome', 'region', 'objectType', 'objectId', 'q'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];

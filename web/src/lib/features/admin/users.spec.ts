@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { USERNAME_PATTERN, userCell, userStatuses, type UserSummary } from './users';
+import type { UserSummary } from '../../api/types';
+import { USERNAME_PATTERN, userCell, userStatuses } from './users';
 
 const base: UserSummary = {
   id: '3',

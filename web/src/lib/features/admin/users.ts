@@ -1,8 +1,6 @@
 /** The user-administration page's pure parts: an account's statuses and its row for the export. */
 import type { Cell, UserSummary } from '../../api/types';
 
-export type { UserSummary };
-
 /**
  * A new account's user name as the server takes it (server/auth/auth.schema.ts CreateUserBody:
  * ^[a-z0-9][a-z0-9._-]{2,63}$): 3–64 characters, lower case only, the first a letter or digit. The

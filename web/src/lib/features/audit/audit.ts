@@ -2,8 +2,6 @@
 import type { Cell, RecurringChain } from '../../api/types';
 import { addMoney } from '../../format/money';
 
-export type { ChainLink, RecurringChain } from '../../api/types';
-
 /**
  * Year × category rows → one row per category with the number of findings in each audit year
  * (`y2024` …), the total and the amount involved (summed exactly); categories by total, most first.

@@ -1,8 +1,6 @@
 /** Shapes of the project API and the life-thread helpers of the project page. */
 import type { Cell } from '../../api/types';
 
-export type { ProjectInfo, ProjectProfile } from '../../api/types';
-
 export const THREAD_STAGES = ['approved', 'adjusted', 'executed', 'final'] as const;
 
 /** The thread row of one year, or a row of nulls when the project has nothing that year. */
